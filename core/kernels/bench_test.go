@@ -1,0 +1,121 @@
+package kernels
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// benchShapes are the forward products of the classifier and the VAE at
+// batch 32: M rows of im2col (or batch rows), K reduction, N outputs.
+var benchShapes = []struct {
+	name    string
+	m, k, n int
+}{
+	{"cls-conv1", 25088, 9, 16},
+	{"cls-conv2", 25088, 144, 16},
+	{"cls-conv3", 6272, 144, 64},
+	{"cls-conv4", 6272, 576, 64},
+	{"cls-dense", 32, 3136, 512},
+	{"cls-dense2", 32, 512, 10},
+	{"vae-conv1", 25088, 9, 32},
+	{"vae-conv-s2", 6272, 288, 64},
+	{"vae-conv", 6272, 576, 64},
+	{"vae-dense", 32, 12544, 32},
+	{"vae-dec-dense", 32, 20, 12544},
+	{"vae-final-conv", 25088, 288, 1},
+}
+
+// benchGemm times f on an m×k by k×n product and reports GFLOP/s counting a
+// multiply-add as two operations.
+func benchGemm(b *testing.B, f gemmFunc, m, n, k int) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randSlice(rng, m*k)
+	y := randSlice(rng, k*n)
+	c := make([]float32, m*n)
+	f(c, x, y, m, n, k, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f(c, x, y, m, n, k, false)
+	}
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkGemm covers the forward products (Y = cols·W) and, as "/dx", the
+// input-gradient products with a pre-transposed kernel (dcols = dY·Wᵀ).
+func BenchmarkGemm(b *testing.B) {
+	for _, s := range benchShapes {
+		b.Run(s.name, func(b *testing.B) { benchGemm(b, Gemm, s.m, s.n, s.k) })
+	}
+	for _, s := range benchShapes {
+		b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, s.m, s.k, s.n) })
+	}
+}
+
+// BenchmarkGemmTA covers the weight-gradient products dW = colsᵀ·dY.
+func BenchmarkGemmTA(b *testing.B) {
+	for _, s := range benchShapes {
+		b.Run(s.name, func(b *testing.B) { benchGemm(b, GemmTA, s.k, s.n, s.m) })
+	}
+}
+
+// BenchmarkGemmTB covers dcols = dY·Wᵀ without transposing W.
+func BenchmarkGemmTB(b *testing.B) {
+	for _, s := range benchShapes {
+		b.Run(s.name, func(b *testing.B) { benchGemm(b, GemmTB, s.m, s.k, s.n) })
+	}
+}
+
+var benchConvs = []struct {
+	name string
+	g    Conv3x3
+}{
+	{"28x28x1", Conv3x3{N: 32, H: 28, W: 28, C: 1, Stride: 1}},
+	{"28x28x16", Conv3x3{N: 32, H: 28, W: 28, C: 16, Stride: 1}},
+	{"28x28x32-s2", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 2}},
+	{"14x14x64", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}},
+}
+
+// BenchmarkIm2col and BenchmarkCol2im report the column matrix size moved
+// per second.
+func BenchmarkIm2col(b *testing.B) {
+	for _, s := range benchConvs {
+		b.Run(s.name, func(b *testing.B) {
+			x := randSlice(rand.New(rand.NewPCG(2, 2)), s.g.N*s.g.H*s.g.W*s.g.C)
+			cols := make([]float32, s.g.Rows()*s.g.Cols())
+			b.SetBytes(int64(4 * len(cols)))
+			b.ReportAllocs()
+			for b.Loop() {
+				Im2col(cols, x, s.g)
+			}
+		})
+	}
+}
+
+func BenchmarkCol2im(b *testing.B) {
+	for _, s := range benchConvs {
+		b.Run(s.name, func(b *testing.B) {
+			dcols := randSlice(rand.New(rand.NewPCG(3, 3)), s.g.Rows()*s.g.Cols())
+			dx := make([]float32, s.g.N*s.g.H*s.g.W*s.g.C)
+			b.SetBytes(int64(4 * len(dcols)))
+			b.ReportAllocs()
+			for b.Loop() {
+				Col2im(dx, dcols, s.g)
+			}
+		})
+	}
+}
+
+func BenchmarkTranspose(b *testing.B) {
+	for _, s := range []struct{ r, c int }{{576, 64}, {3136, 512}} {
+		b.Run("", func(b *testing.B) {
+			src := randSlice(rand.New(rand.NewPCG(4, 4)), s.r*s.c)
+			dst := make([]float32, len(src))
+			b.SetBytes(int64(4 * len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				Transpose(dst, src, s.r, s.c)
+			}
+		})
+	}
+}

@@ -1,0 +1,23 @@
+// Package kernels holds the numeric inner loops every layer calls: matrix
+// products, transposes and the im2col/col2im pair for 3x3 convolutions.
+//
+// Every product is shaped "broadcast A[i,p], multiply the contiguous row
+// B[p, j..j+w], add into C[i, j..j+w]", and each element of C accumulates its
+// terms in increasing p, starting from its old value (or zero). Because the
+// order of every addition is fixed and no multiply is fused with an add, a
+// SIMD implementation that keeps this order gives the same bits as the
+// pure-Go loops, and so does any split of the rows of C across goroutines.
+// The pure-Go code here computes small tiles of C as dot products over packed
+// copies of the operands instead, but every element still sees exactly that
+// sequence of roundings.
+//
+// Large calls are spread over a pool of worker goroutines (sized by
+// GOMAXPROCS, started on first use) by cutting the output into disjoint
+// blocks, never a sum, so results do not depend on the number of cores. On
+// GOARCH=wasm everything runs in the calling goroutine. Once warm, no call
+// allocates.
+//
+// Matrices are dense, row-major []float32 with their dimensions passed
+// explicitly. Dimension mismatches are programmer errors and panic with
+// ErrShape.
+package kernels

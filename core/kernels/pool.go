@@ -1,0 +1,186 @@
+package kernels
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Parallelism. A call splits its output (rows or columns of C, rows of the
+// column matrix, images of dx) into disjoint chunks and never splits a sum,
+// so every output element is computed by exactly one goroutine in exactly the
+// serial order: the bits do not depend on GOMAXPROCS or on scheduling.
+//
+// Helpers are persistent goroutines fed through an unbuffered channel. The
+// caller hands the job only to helpers that are idle right now (a failed
+// non-blocking send means all are busy, e.g. serving another caller) and
+// then works on the chunks itself, so a call never waits for a helper to
+// become free. Chunks are claimed with an atomic counter, which balances the
+// load when other processes steal a core. Jobs come from a sync.Pool and
+// carry their own WaitGroup, so a call allocates nothing once warm.
+
+// serialOnly is true where goroutines cannot run in parallel (js/wasm and
+// wasip1 have one thread); there everything runs in the caller.
+const serialOnly = runtime.GOARCH == "wasm"
+
+var (
+	// workers, when positive, overrides runtime.GOMAXPROCS(0) as the number
+	// of goroutines (caller included) a call may use. Tests set it.
+	workers int
+	// parallelMin is the work (multiply-adds, or values moved) below which a
+	// call runs serially: handing off costs a few microseconds.
+	parallelMin = 1 << 16
+	// helperRuns counts jobs a helper goroutine took part in, so tests can
+	// check that the parallel path really ran.
+	helperRuns atomic.Int64
+)
+
+type op uint8
+
+const (
+	opGemm op = iota
+	opGemmTA
+	opGemmTB
+	opTranspose
+	opIm2col
+	opCol2im
+)
+
+// job is one parallel call: its operands, how its output is cut into chunks
+// and the counter the participants claim chunks with.
+type job struct {
+	op      op
+	c, a, b []float32
+	m, n, k int
+	acc     bool
+	byCols  bool
+	g       Conv3x3
+
+	total, chunk, nchunk int
+	next                 atomic.Int64
+	wg                   sync.WaitGroup
+}
+
+var jobPool = sync.Pool{New: func() any { return new(job) }}
+
+func getJob(o op) *job {
+	j := jobPool.Get().(*job)
+	j.op = o
+	j.next.Store(0)
+	return j
+}
+
+// putJob drops the operand references so a pooled job does not keep large
+// slices alive.
+func putJob(j *job) {
+	j.c, j.a, j.b = nil, nil, nil
+	jobPool.Put(j)
+}
+
+// parts returns how many goroutines a call with the given amount of work
+// should use.
+func parts(work int) int {
+	if serialOnly || work < parallelMin {
+		return 1
+	}
+	if workers > 0 {
+		return workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// split cuts [0,total) into chunks of about total/(per*np), rounded up to
+// a multiple of align so the chunk edges fall on tile edges; per > 1 chunks
+// per participant let a participant slowed down by other load hand work to
+// the others. Where that rounding would leave fewer chunks than
+// participants, it cuts np equal chunks instead.
+func (j *job) split(total, align, per, np int) {
+	chunk := (total + per*np - 1) / (per * np)
+	if chunk < align {
+		chunk = (total + np - 1) / np
+	} else {
+		chunk = (chunk + align - 1) / align * align
+	}
+	j.total, j.chunk = total, chunk
+	j.nchunk = (total + chunk - 1) / chunk
+}
+
+// exec runs the job on the caller and up to np-1 idle helpers and returns
+// when every chunk is done and no helper still references the job.
+func (j *job) exec(np int) {
+	helpers := min(np, j.nchunk) - 1
+	if helpers > 0 {
+		startHelpers(helpers)
+	}
+	for range helpers {
+		j.wg.Add(1)
+		select {
+		case jobs <- j:
+		default:
+			j.wg.Done()
+		}
+	}
+	j.run()
+	j.wg.Wait()
+}
+
+// run claims and computes chunks until none are left.
+func (j *job) run() {
+	var s *scratch
+	if j.op == opGemm || j.op == opGemmTA {
+		s = scratchPool.Get().(*scratch)
+		defer scratchPool.Put(s)
+	}
+	for {
+		t := int(j.next.Add(1)) - 1
+		if t >= j.nchunk {
+			return
+		}
+		lo := t * j.chunk
+		hi := min(lo+j.chunk, j.total)
+		switch j.op {
+		case opGemm, opGemmTA, opGemmTB:
+			if j.byCols {
+				gemmRange(j.op, j.c, j.a, j.b, j.m, j.n, j.k, j.acc, 0, j.m, lo, hi, s)
+			} else {
+				gemmRange(j.op, j.c, j.a, j.b, j.m, j.n, j.k, j.acc, lo, hi, 0, j.n, s)
+			}
+		case opTranspose:
+			// Columns [lo,hi) of src are the contiguous rows [lo,hi) of dst.
+			transposeBlock(j.c[lo*j.m:], j.m, j.a[lo:], j.n, j.m, hi-lo)
+		case opIm2col:
+			im2colRange(j.c, j.a, j.g, lo, hi)
+		case opCol2im:
+			col2imRange(j.c, j.a, j.g, lo, hi)
+		}
+	}
+}
+
+var (
+	jobs     = make(chan *job)
+	helpMu   sync.Mutex
+	nHelpers atomic.Int64
+)
+
+// startHelpers makes sure at least n helper goroutines exist. They are
+// started on first use and live for the rest of the process, parked on the
+// channel when idle.
+func startHelpers(n int) {
+	if int(nHelpers.Load()) >= n {
+		return
+	}
+	helpMu.Lock()
+	for int(nHelpers.Load()) < n {
+		nHelpers.Add(1)
+		go helper()
+	}
+	helpMu.Unlock()
+}
+
+func helper() {
+	for j := range jobs {
+		helperRuns.Add(1)
+		j.run()
+		j.wg.Done()
+	}
+}

@@ -1,0 +1,103 @@
+package nn
+
+import (
+	"gorgonia.org/tensor"
+
+	"vaeaug/core/kernels"
+)
+
+// Conv2D is a 3x3 convolution with Keras "same" padding, stride 1 or 2, and a
+// bias, on NHWC input. Its kernel is Keras' [3,3,In,Out]; read as a 9·In×Out
+// matrix it multiplies the im2col patches of the input.
+type Conv2D struct {
+	name            string
+	In, Out, Stride int
+	W, B            *Param
+
+	geom  kernels.Conv3x3
+	cols  []float32 // im2col of the last input, kept for the weight gradient
+	dcols []float32
+	wT    []float32
+	y, dx buffer
+}
+
+// NewConv2D makes a 3x3 Conv2D layer with the given kernel initializer and a
+// zero bias.
+func NewConv2D(name string, in, out, stride int, init Initializer) *Conv2D {
+	if stride != 1 && stride != 2 {
+		shapePanic(name, "stride", stride, "1 or 2")
+	}
+	return &Conv2D{
+		name: name, In: in, Out: out, Stride: stride,
+		W: newParam("kernel", true, init, 9*in, 9*out, 3, 3, in, out),
+		B: newParam("bias", true, Zeros, 9*in, 9*out, out),
+	}
+}
+
+func (l *Conv2D) Name() string     { return l.name }
+func (l *Conv2D) Class() string    { return "Conv2D" }
+func (l *Conv2D) Params() []*Param { return []*Param{l.W, l.B} }
+
+func (l *Conv2D) OutShape(in []int) []int {
+	if len(in) != 3 || in[2] != l.In {
+		shapePanic(l.name, "input shape", in, []int{-1, -1, l.In})
+	}
+	g := kernels.Conv3x3{N: 1, H: in[0], W: in[1], C: l.In, Stride: l.Stride}
+	return []int{g.OutH(), g.OutW(), l.Out}
+}
+
+func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	s := x.Shape()
+	if len(s) != 4 || s[3] != l.In {
+		shapePanic(l.name, "input shape", []int(s), []int{-1, -1, -1, l.In})
+	}
+	l.geom = kernels.Conv3x3{N: s[0], H: s[1], W: s[2], C: l.In, Stride: l.Stride}
+	g := l.geom
+	rows, k := g.Rows(), g.Cols()
+	l.cols = grow(l.cols, rows*k)
+	kernels.Im2col(l.cols, f32(x), g)
+	yt, y := l.y.get(g.N, g.OutH(), g.OutW(), l.Out)
+	kernels.Gemm(y, l.cols, l.W.Data(), rows, l.Out, k, false)
+	addBias(y, l.B.Data())
+	return yt
+}
+
+func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
+	g := l.geom
+	rows, k := g.Rows(), g.Cols()
+	checkShape(l.name, "output gradient", dy, g.N, g.OutH(), g.OutW(), l.Out)
+	d := f32(dy)
+	kernels.GemmTA(l.W.GradData(), l.cols, d, k, l.Out, rows, true)
+	sumRows(l.B.GradData(), d)
+	l.wT = grow(l.wT, k*l.Out)
+	kernels.Transpose(l.wT, l.W.Data(), k, l.Out)
+	l.dcols = grow(l.dcols, rows*k)
+	kernels.Gemm(l.dcols, d, l.wT, rows, k, l.Out, false)
+	dxt, dx := l.dx.get(g.N, g.H, g.W, l.In)
+	kernels.Col2im(dx, l.dcols, g)
+	return dxt
+}
+
+// grow returns s resliced to n, reallocating only if its capacity is short.
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// addBias adds b to every row of y (rows of len(b)).
+func addBias(y, b []float32) {
+	c := len(b)
+	for r := 0; r < len(y); r += c {
+		addTo(y[r:r+c], b)
+	}
+}
+
+// sumRows adds every row of g (rows of len(db)) into db, in row order.
+func sumRows(db, g []float32) {
+	c := len(db)
+	for r := 0; r < len(g); r += c {
+		addTo(db, g[r:r+c])
+	}
+}

@@ -1,0 +1,80 @@
+package nn
+
+import (
+	"gorgonia.org/tensor"
+
+	"vaeaug/core/kernels"
+)
+
+// Conv2DTranspose is a 3x3, stride-2, "same" transposed convolution with a
+// bias: N×h×w×In → N×2h×2w×Out. It is exactly the adjoint of a stride-2 same
+// Conv2D from 2h×2w×Out to h×w×In (TensorFlow's conv2d_transpose), so its
+// Keras kernel [3,3,Out,In] read as a 9·Out×In matrix is that convolution's
+// kernel: y = col2im(x·Kᵀ) + b.
+type Conv2DTranspose struct {
+	name    string
+	In, Out int
+	W, B    *Param
+
+	geom  kernels.Conv3x3 // geometry of the adjoint convolution (on the output)
+	x     *tensor.Dense
+	cols  []float32
+	wT    []float32
+	y, dx buffer
+}
+
+// NewConv2DTranspose makes the layer with the given kernel initializer and a
+// zero bias.
+func NewConv2DTranspose(name string, in, out int, init Initializer) *Conv2DTranspose {
+	// Keras computes fans from the kernel shape [3,3,Out,In]: fan_in uses
+	// the second-to-last axis.
+	return &Conv2DTranspose{
+		name: name, In: in, Out: out,
+		W: newParam("kernel", true, init, 9*out, 9*in, 3, 3, out, in),
+		B: newParam("bias", true, Zeros, 9*out, 9*in, out),
+	}
+}
+
+func (l *Conv2DTranspose) Name() string     { return l.name }
+func (l *Conv2DTranspose) Class() string    { return "Conv2DTranspose" }
+func (l *Conv2DTranspose) Params() []*Param { return []*Param{l.W, l.B} }
+
+func (l *Conv2DTranspose) OutShape(in []int) []int {
+	if len(in) != 3 || in[2] != l.In {
+		shapePanic(l.name, "input shape", in, []int{-1, -1, l.In})
+	}
+	return []int{2 * in[0], 2 * in[1], l.Out}
+}
+
+func (l *Conv2DTranspose) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	s := x.Shape()
+	if len(s) != 4 || s[3] != l.In {
+		shapePanic(l.name, "input shape", []int(s), []int{-1, -1, -1, l.In})
+	}
+	l.x = x
+	l.geom = kernels.Conv3x3{N: s[0], H: 2 * s[1], W: 2 * s[2], C: l.Out, Stride: 2}
+	g := l.geom
+	rows, k := g.Rows(), g.Cols() // rows = N·h·w, k = 9·Out
+	l.wT = grow(l.wT, k*l.In)
+	kernels.Transpose(l.wT, l.W.Data(), k, l.In)
+	l.cols = grow(l.cols, rows*k)
+	kernels.Gemm(l.cols, f32(x), l.wT, rows, k, l.In, false)
+	yt, y := l.y.get(g.N, g.H, g.W, l.Out)
+	kernels.Col2im(y, l.cols, g)
+	addBias(y, l.B.Data())
+	return yt
+}
+
+func (l *Conv2DTranspose) Backward(dy *tensor.Dense) *tensor.Dense {
+	g := l.geom
+	rows, k := g.Rows(), g.Cols()
+	checkShape(l.name, "output gradient", dy, g.N, g.H, g.W, l.Out)
+	d := f32(dy)
+	sumRows(l.B.GradData(), d)
+	kernels.Im2col(l.cols, d, g)
+	// y = col2im(x·Kᵀ) ⇒ dK = im2col(dy)ᵀ·x and dx = im2col(dy)·K.
+	kernels.GemmTA(l.W.GradData(), l.cols, f32(l.x), k, l.In, rows, true)
+	dxt, dx := l.dx.get(g.N, g.OutH(), g.OutW(), l.In)
+	kernels.Gemm(dx, l.cols, l.W.Data(), rows, l.In, k, false)
+	return dxt
+}

@@ -1,0 +1,361 @@
+// Package weights reads and writes a model's weights as a NumPy .npz
+// archive: a zip file with one stored (uncompressed) member "KEY.npy" per
+// tensor, in order. np.load(path)[KEY] returns each float32 array, and an
+// archive made by np.savez (or np.savez_compressed) from Keras'
+// get_weights() under the same keys reads back here.
+//
+// Keys are Keras weight names such as "conv2d_1/kernel"; the '/' is kept in
+// the member name, which NumPy handles.
+//
+// Each member's array data is encoded and decoded by gorgonia's
+// (*tensor.Dense).WriteNpy and ReadNpy. Around them this package writes a
+// header that follows the .npy format specification (gorgonia's lacks the
+// terminating newline), and checks every header itself before decoding,
+// because ReadNpy trusts its input: it panics on some malformed headers and
+// allocates whatever the header's shape asks for. Read therefore never
+// panics and never allocates much more than the data actually present.
+package weights
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"gorgonia.org/tensor"
+)
+
+// Entry is one named tensor of an archive.
+type Entry struct {
+	Key   string
+	Value *tensor.Dense
+}
+
+// MaxEntryBytes bounds the array data of one member (256 MiB, 64 Mi
+// float32s; the study's largest weight is 1.6 MB). Read rejects larger
+// headers before allocating, so a hostile archive cannot make it allocate
+// without bound.
+const MaxEntryBytes = 256 << 20
+
+// maxDim is the largest single dimension a header may state.
+const maxDim = MaxEntryBytes / 4
+
+// Errors returned by Read, wrapped with the member name and details; test
+// them with errors.Is.
+var (
+	ErrNotZip    = errors.New("not a zip archive")
+	ErrNotNpy    = errors.New("not a .npy member")
+	ErrDtype     = errors.New("unsupported dtype")
+	ErrHeader    = errors.New("bad .npy header")
+	ErrTruncated = errors.New("truncated data")
+	ErrSize      = errors.New("array too large")
+)
+
+// dosDate1980 is 1980-01-01 in MS-DOS date format (year-1980<<9 | month<<5
+// | day), the earliest zip timestamp and the one Python's zipfile uses by
+// default. A fixed time makes the archive a pure function of its entries.
+const dosDate1980 = 0<<9 | 1<<5 | 1
+
+// Write writes entries as an .npz archive to w, one stored member
+// "KEY.npy" per entry, in order. Every value must be a float32 tensor with
+// at least one element whose data is laid out contiguously (not a strided
+// view). Keys must be non-empty, valid UTF-8 and unique.
+func Write(w io.Writer, entries []Entry) error {
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		if err := checkEntry(e); err != nil {
+			return err
+		}
+		if seen[e.Key] {
+			return fmt.Errorf("weights: key %q appears twice", e.Key)
+		}
+		seen[e.Key] = true
+	}
+	zw := zip.NewWriter(w)
+	var buf bytes.Buffer
+	for _, e := range entries {
+		buf.Reset()
+		if err := encodeNpy(&buf, e); err != nil {
+			return err
+		}
+		data := buf.Bytes()
+		fh := &zip.FileHeader{
+			Name:               e.Key + ".npy",
+			Method:             zip.Store,
+			ModifiedDate:       dosDate1980,
+			CRC32:              crc32.ChecksumIEEE(data),
+			CompressedSize64:   uint64(len(data)),
+			UncompressedSize64: uint64(len(data)),
+		}
+		fh.SetMode(0o644)
+		// CreateRaw takes the sizes and checksum we computed, so the local
+		// header carries them and no data descriptor follows the data.
+		fw, err := zw.CreateRaw(fh)
+		if err != nil {
+			return fmt.Errorf("weights: %q: %w", e.Key, err)
+		}
+		if _, err := fw.Write(data); err != nil {
+			return fmt.Errorf("weights: %q: %w", e.Key, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
+}
+
+// checkEntry rejects what WriteNpy would mis-encode or panic on.
+func checkEntry(e Entry) error {
+	switch {
+	case e.Key == "":
+		return errors.New("weights: empty key")
+	case !utf8.ValidString(e.Key) || strings.ContainsRune(e.Key, 0):
+		return fmt.Errorf("weights: key %q is not valid UTF-8 text", e.Key)
+	case e.Value == nil:
+		return fmt.Errorf("weights: %q: nil tensor", e.Key)
+	case e.Value.Dtype() != tensor.Float32:
+		return fmt.Errorf("weights: %q: dtype %v, only float32 is supported", e.Key, e.Value.Dtype())
+	case e.Value.RequiresIterator():
+		return fmt.Errorf("weights: %q: strided view; Materialize it first", e.Key)
+	case e.Value.Shape().TotalSize() == 0:
+		// gorgonia's WriteNpy panics on zero-size tensors.
+		return fmt.Errorf("weights: %q: zero-size tensor (shape %v)", e.Key, e.Value.Shape())
+	}
+	return nil
+}
+
+// encodeNpy appends one .npy file for e to buf: gorgonia's WriteNpy output
+// with its header replaced by a specification-conforming one for the same
+// array (newline-terminated, data aligned to 64 bytes).
+func encodeNpy(buf *bytes.Buffer, e Entry) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("weights: %q: encoding failed: %v", e.Key, r)
+		}
+	}()
+	var raw bytes.Buffer
+	if err := e.Value.WriteNpy(&raw); err != nil {
+		return fmt.Errorf("weights: %q: %w", e.Key, err)
+	}
+	b := raw.Bytes()
+	shape := []int(e.Value.Shape())
+	if e.Value.IsScalar() {
+		shape = []int{}
+	}
+	want := 4 * e.Value.Shape().TotalSize()
+	if len(b) < npyPrefix || string(b[:len(npyMagic)]) != npyMagic {
+		return fmt.Errorf("weights: %q: WriteNpy produced no .npy header", e.Key)
+	}
+	hlen := int(b[8]) | int(b[9])<<8
+	if len(b) != npyPrefix+hlen+want {
+		return fmt.Errorf("weights: %q: WriteNpy wrote %d bytes, want %d of data after the header", e.Key, len(b)-npyPrefix-hlen, want)
+	}
+	// Check that gorgonia's header says what we are about to restate.
+	hd, err := parseHeader(string(b[npyPrefix : npyPrefix+hlen]))
+	if err != nil || hd.descr != "<f4" || hd.fortran || !slices.Equal(hd.shape, shape) {
+		return fmt.Errorf("weights: %q: WriteNpy wrote an unexpected header %q", e.Key, b[npyPrefix:npyPrefix+hlen])
+	}
+	buf.Write(formatHeader(shape))
+	buf.Write(b[npyPrefix+hlen:])
+	return nil
+}
+
+// Read reads every member of the .npz archive in r (size bytes long), in
+// archive order. Each must be a version 1.0 .npy file of a C-ordered
+// little-endian float32 array ('<f4') with at least one element; members may
+// be stored or deflated. Errors name the member and wrap one of ErrNotZip,
+// ErrNotNpy, ErrDtype, ErrHeader, ErrTruncated or ErrSize where one applies.
+func Read(r io.ReaderAt, size int64) ([]Entry, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("weights: %w: %v", ErrNotZip, err)
+	}
+	entries := make([]Entry, 0, len(zr.File))
+	seen := make(map[string]bool, len(zr.File))
+	for _, f := range zr.File {
+		key, ok := strings.CutSuffix(f.Name, ".npy")
+		if !ok || key == "" {
+			return nil, fmt.Errorf("weights: member %q: %w (name must be KEY.npy)", f.Name, ErrNotNpy)
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("weights: member %q appears twice", f.Name)
+		}
+		seen[key] = true
+		v, err := readMember(f)
+		if err != nil {
+			return nil, fmt.Errorf("weights: member %q: %w", f.Name, err)
+		}
+		entries = append(entries, Entry{Key: key, Value: v})
+	}
+	return entries, nil
+}
+
+// readMember decodes one .npy member after checking its header.
+func readMember(f *zip.File) (*tensor.Dense, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+
+	var pre [npyPrefix]byte
+	if _, err := io.ReadFull(rc, pre[:]); err != nil {
+		return nil, fmt.Errorf("%w: shorter than a .npy preamble: %v", ErrNotNpy, err)
+	}
+	if string(pre[:len(npyMagic)]) != npyMagic {
+		return nil, fmt.Errorf("%w: bad magic %q", ErrNotNpy, pre[:len(npyMagic)])
+	}
+	if pre[6] != 1 || pre[7] != 0 {
+		return nil, fmt.Errorf("%w: format version %d.%d, only 1.0 is supported", ErrHeader, pre[6], pre[7])
+	}
+	hlen := int(pre[8]) | int(pre[9])<<8
+	hb := make([]byte, hlen)
+	if _, err := io.ReadFull(rc, hb); err != nil {
+		return nil, fmt.Errorf("%w: header of %d bytes: %v", ErrTruncated, hlen, err)
+	}
+	hd, err := parseHeader(string(hb))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrHeader, err)
+	}
+	if hd.descr != "<f4" {
+		name := dtypeNames[hd.descr]
+		if name != "" {
+			name = " (" + name + ")"
+		}
+		return nil, fmt.Errorf("%w '%s'%s: only little-endian float32 '<f4' is accepted", ErrDtype, hd.descr, name)
+	}
+	if hd.fortran {
+		return nil, fmt.Errorf("%w: Fortran-ordered arrays are not supported", ErrHeader)
+	}
+	n := 1
+	for _, d := range hd.shape {
+		// Each d <= maxDim, so checking before multiplying cannot overflow.
+		if d != 0 && n > maxDim/d {
+			return nil, fmt.Errorf("%w: shape %v exceeds %d bytes", ErrSize, hd.shape, MaxEntryBytes)
+		}
+		n *= d
+	}
+	if n == 0 {
+		// gorgonia's ReadNpy dereferences nil on zero-size arrays.
+		return nil, fmt.Errorf("%w: zero-size shape %v is not supported", ErrHeader, hd.shape)
+	}
+	want := 4 * n
+	// Cheap early check against the size the archive declares; the zip
+	// reader enforces that size (and the CRC) when the data is read.
+	if got := f.UncompressedSize64; got != 0 && got != uint64(npyPrefix+hlen+want) {
+		if got < uint64(npyPrefix+hlen+want) {
+			return nil, fmt.Errorf("%w: shape %v needs %d bytes of data, member has %d", ErrTruncated, hd.shape, want, int64(got)-int64(npyPrefix+hlen))
+		}
+		return nil, fmt.Errorf("%w: %d bytes after the %d bytes of data shape %v needs", ErrHeader, int64(got)-int64(npyPrefix+hlen+want), want, hd.shape)
+	}
+	// Read what is there, at most one byte more than needed: ReadAll grows
+	// with the data actually present, not with what the header claims.
+	data, err := io.ReadAll(io.LimitReader(rc, int64(want)+1))
+	if errors.Is(err, zip.ErrChecksum) {
+		return nil, fmt.Errorf("data corrupted: %w", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: shape %v needs %d bytes of data, read %d: %w", ErrTruncated, hd.shape, want, len(data), err)
+	}
+	switch {
+	case len(data) < want:
+		return nil, fmt.Errorf("%w: shape %v needs %d bytes of data, member has %d", ErrTruncated, hd.shape, want, len(data))
+	case len(data) > want:
+		return nil, fmt.Errorf("%w: bytes after the %d bytes of data shape %v needs", ErrHeader, want, hd.shape)
+	}
+
+	// Hand ReadNpy a header we wrote for the shape we checked, so its
+	// regular-expression parsing cannot see anything else.
+	npy := io.MultiReader(bytes.NewReader(formatHeader(hd.shape)), bytes.NewReader(data))
+	return decodeNpy(npy, hd.shape)
+}
+
+// decodeNpy runs gorgonia's ReadNpy, turning a panic into an error and
+// checking that the result is what the header promised.
+func decodeNpy(r io.Reader, shape []int) (t *tensor.Dense, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = nil, fmt.Errorf("%w: decoding failed: %v", ErrHeader, p)
+		}
+	}()
+	t = new(tensor.Dense)
+	if err := t.ReadNpy(r); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrHeader, err)
+	}
+	got := []int(t.Shape())
+	if t.IsScalar() {
+		got = []int{}
+	}
+	if t.Dtype() != tensor.Float32 || !slices.Equal(got, shape) {
+		return nil, fmt.Errorf("%w: decoded %v %v, header says float32 %v", ErrHeader, t.Dtype(), t.Shape(), shape)
+	}
+	return t, nil
+}
+
+// WriteFile writes entries to the .npz file at path. It writes a temporary
+// file in the same directory and renames it over path, so readers never see
+// a half-written archive and a failed write leaves any old file intact.
+func WriteFile(path string, entries []Entry) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err = Write(bw, entries); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	// CreateTemp makes the file 0600; weights are ordinary data files.
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
+}
+
+// ReadFile reads the .npz file at path; see Read.
+func ReadFile(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("weights: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("weights: %w", err)
+	}
+	entries, err := Read(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return entries, nil
+}
