@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vaeaug/core/model"
+	"vaeaug/core/study"
+)
+
+const mnistDir = "../../data/mnist" // make data
+
+func TestSummaryCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"summary"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"Total params: 1,660,602", "Non-trainable params: 320", "Total params: 496,456", "Total params: 332,485"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+}
+
+func TestBadInputIsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"run", "-n", "15"},
+		{"run", "-n", "100", "-k", "ten"},
+		{"run", "-n", "100", "-arms", "gan"},
+		{"grid", "-repeats", "0"},
+		{"run", "-data", "/nonexistent"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(args, &out, &errb)
+		if code == 0 || errb.Len() == 0 || strings.Contains(errb.String(), "goroutine") {
+			t.Errorf("%v: exit %d, stderr %q: want a non-zero exit with a message, no stack trace", args, code, errb.String())
+		}
+	}
+}
+
+// A tiny run writes every output; running it again resumes instead of
+// recomputing.
+func TestRunWritesOutputsAndResumes(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"run", "-n", "20", "-k", "2", "-arms", "baseline,vae", "-vae-epochs", "1",
+		"-max-steps", "6", "-eval-every", "3", "-patience", "2", "-val-size", "50", "-test-size", "50",
+		"-data", mnistDir, "-out", out}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var results []study.Result
+	b, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &results); err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || len(results[0].Arms) != 2 {
+		t.Fatalf("results: %+v", results)
+	}
+	for _, name := range []string{"results.csv", "figure.svg", "samples-vae-level0-k2.png"} {
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	f, err := os.Open(filepath.Join(out, "figure.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatalf("figure.png: %v", err)
+	}
+	// The saved weights load back into a classifier.
+	w := filepath.Join(out, results[0].Arms[0].Weights)
+	wb, err := os.ReadFile(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := model.LoadWeights(bytes.NewReader(wb), int64(len(wb)), model.NewClassifier(1).Net.Layers); err != nil {
+		t.Fatalf("%s: %v", w, err)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("rerun: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "done earlier") {
+		t.Fatalf("rerun did not resume: %s", stderr.String())
+	}
+	b2, _ := os.ReadFile(filepath.Join(out, "results.json"))
+	if !bytes.Equal(b, b2) {
+		t.Fatal("rerun changed results.json")
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"vaeaug/core/study"
+	"vaeaug/report"
+)
+
+// store keeps a folder's results.json (every finished run) and rewrites it,
+// with results.csv, after each run, so an interrupted grid loses at most the
+// run in progress and a rerun resumes.
+type store struct {
+	dir     string
+	results []study.Result
+}
+
+func openStore(dir string) (*store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	s := &store{dir: dir}
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s, nil
+	case err != nil:
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &s.results); err != nil {
+		return nil, fmt.Errorf("%s: not a results file this program wrote (%v); move it away to start afresh",
+			filepath.Join(dir, "results.json"), err)
+	}
+	return s, nil
+}
+
+// find returns the finished run with exactly this dataset and config.
+func (s *store) find(dataset string, cfg study.Config) *study.Result {
+	want, _ := json.Marshal(cfg)
+	for i := range s.results {
+		r := &s.results[i]
+		got, _ := json.Marshal(r.Config)
+		if r.Dataset == dataset && bytes.Equal(got, want) {
+			return r
+		}
+	}
+	return nil
+}
+
+// add records a finished run and rewrites results.json and results.csv.
+func (s *store) add(r study.Result) error {
+	s.results = append(s.results, r)
+	b, err := json.MarshalIndent(s.results, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(s.dir, "results.json"), b); err != nil {
+		return err
+	}
+	var csv bytes.Buffer
+	if err := report.WriteCSV(&csv, s.results); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(s.dir, "results.csv"), csv.Bytes())
+}
+
+// writeAtomic writes b to path through a temporary file and a rename, so a
+// kill never leaves a half-written file.
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	// CreateTemp makes the file private; results are for sharing.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,139 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"vaeaug/core/model"
+	"vaeaug/core/nn"
+	"vaeaug/core/optim"
+	"vaeaug/core/rng"
+)
+
+// evalBatch is the batch size for inference (validation and test).
+const evalBatch = 100
+
+// trainer trains classifiers; it owns the model and the buffers that every
+// arm of a run reuses.
+type trainer struct {
+	cfg       Config
+	c         *model.Classifier
+	val, test imageSet
+	x         []float32
+	y         []uint8
+	best      []float32
+	h         *Hooks
+}
+
+func newTrainer(cfg Config, val, test imageSet, h *Hooks) *trainer {
+	return &trainer{
+		cfg: cfg, c: model.NewClassifier(1), val: val, test: test, h: h,
+		x: make([]float32, max(cfg.Batch, evalBatch)*784),
+		y: make([]uint8, max(cfg.Batch, evalBatch)),
+	}
+}
+
+// budget says how long an arm trains: until Patience evaluations pass
+// without a better validation accuracy, but never fewer than minSteps nor
+// more than maxSteps.
+type budget struct{ minSteps, maxSteps int }
+
+// train fits a fresh classifier (initialised from the run's seed, so every
+// arm starts from the same weights) to set, and returns the arm's result
+// with the best-on-validation weights loaded into t.c.
+func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResult) (ArmResult, error) {
+	cfg := t.cfg
+	t.c.Reset(rng.New(cfg.Seed).Child(streamClassifierInit).Uint64())
+	opt := optim.NewAdam(t.c.Params(), 2e-4, 0.9, 0.99, 1.0, 1e-8)
+	r := rng.New(cfg.Seed).Child(streamClassifierShuffle)
+	n := set.len()
+	res.TrainSize = n
+	p := Progress{Stage: StageClassify, Arm: res.Arm, K: res.K, VAELevel: res.VAELevel, Total: b.maxSteps}
+	bestAcc, sinceBest := -1.0, 0
+	step := 0
+	for step < b.maxSteps {
+		perm := r.Perm(n)
+		for s := 0; s < n && step < b.maxSteps; s += cfg.Batch {
+			idx := perm[s:min(s+cfg.Batch, n)]
+			bs := len(idx)
+			set.fill(t.x, t.y, idx)
+			loss := t.c.TrainStep(nn.FromSlice(t.x[:bs*784], bs, 28, 28, 1), t.y[:bs], opt)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return res, fmt.Errorf("train classifier (%s): the loss became %v at step %d: training diverged", res.Arm, loss, step+1)
+			}
+			step++
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			p.Done, p.Loss, p.Images = step, loss, p.Images+bs
+			if step%cfg.EvalEvery == 0 || step == b.maxSteps {
+				acc, _ := t.accuracy(t.val, cfg.ValSize)
+				p.ValAcc = acc
+				if acc > bestAcc {
+					bestAcc, sinceBest = acc, 0
+					res.BestStep = step
+					t.best = saveParams(t.best, t.c.Params())
+				} else {
+					sinceBest++
+				}
+			}
+			t.h.progress(p)
+			if sinceBest >= cfg.Patience && step >= b.minSteps {
+				b.maxSteps = step // stop: plateau reached
+			}
+		}
+	}
+	res.Steps = step
+	loadParams(t.c.Params(), t.best)
+	res.ValAcc = bestAcc
+	t.h.progress(Progress{Stage: StageEvaluate, Arm: res.Arm, K: res.K, VAELevel: res.VAELevel})
+	res.TestAcc, res.Confusion = t.accuracy(t.test, cfg.TestSize)
+	for c := range 10 {
+		total := 0
+		for _, v := range res.Confusion[c] {
+			total += v
+		}
+		if total > 0 {
+			res.PerClass[c] = float64(res.Confusion[c][c]) / float64(total)
+		}
+	}
+	return res, nil
+}
+
+// accuracy scores the classifier in inference mode on the first limit
+// images of set and returns the accuracy and the confusion matrix
+// (confusion[true][predicted]).
+func (t *trainer) accuracy(set imageSet, limit int) (float64, [10][10]int) {
+	var conf [10][10]int
+	n := min(limit, set.len())
+	idx := make([]int, 0, evalBatch)
+	right := 0
+	for s := 0; s < n; s += evalBatch {
+		idx = idx[:0]
+		for i := s; i < min(s+evalBatch, n); i++ {
+			idx = append(idx, i)
+		}
+		b := len(idx)
+		set.fill(t.x, t.y, idx)
+		logits := nn.Data(t.c.Logits(nn.FromSlice(t.x[:b*784], b, 28, 28, 1)))
+		for i := range b {
+			pred := argmax(logits[i*10 : (i+1)*10])
+			conf[t.y[i]][pred]++
+			if pred == int(t.y[i]) {
+				right++
+			}
+		}
+	}
+	return float64(right) / float64(n), conf
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
