@@ -6,12 +6,13 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: all test vet fmt-check test-native test-wasm bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps
+.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps
 
 all: test
 
-## test: format and vet checks, native tests, and the core tests again as wasm under Node.
-test: fmt-check vet test-native test-wasm
+## test: format and vet checks, native tests, the core tests again as wasm
+## under Node, and the page end to end in headless Chromium.
+test: fmt-check vet test-native test-wasm test-e2e
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -19,7 +20,7 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
-	$(WASMENV) $(GO) vet ./core/...
+	$(WASMENV) $(GO) vet ./core/... ./wasm/
 
 test-native: data tfjs-deps
 	$(GO) test ./...
@@ -60,6 +61,15 @@ $(GEN)/mnist/train-images-idx3-ubyte.gz:
 ## serve: build, then serve on http://127.0.0.1:8080 (SERVEFLAGS='-addr :8080' for a LAN).
 serve: build
 	$(GO) run ./cmd/serve $(SERVEFLAGS)
+
+## test-e2e: the real server and page in Debian's Chromium, driven by playwright-core.
+test-e2e: build e2e-deps
+	node tests/e2e/run.mjs
+
+e2e-deps: tests/e2e/node_modules/.package-lock.json
+
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
 
 ## bench: training-step and kernel benchmarks, natively and as wasm under Node.
 bench: bench-native bench-wasm

@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -106,9 +107,10 @@ func BenchmarkCol2im(b *testing.B) {
 	}
 }
 
+// BenchmarkTranspose covers a conv kernel and the big dense kernel.
 func BenchmarkTranspose(b *testing.B) {
 	for _, s := range []struct{ r, c int }{{576, 64}, {3136, 512}} {
-		b.Run("", func(b *testing.B) {
+		b.Run(fmt.Sprintf("%dx%d", s.r, s.c), func(b *testing.B) {
 			src := randSlice(rand.New(rand.NewPCG(4, 4)), s.r*s.c)
 			dst := make([]float32, len(src))
 			b.SetBytes(int64(4 * len(src)))

@@ -6,15 +6,15 @@ import (
 )
 
 // All three products run on one family of dot-product micro-kernels
-// (micro.go), which want both operands laid out along p: A as rows of k,
-// B as rows of k (that is, Bᵀ). GemmTB gets that layout from its caller.
-// Gemm transposes each kc×nc block of B into a scratch buffer first, and
-// GemmTA also transposes each kc×mc block of A; a block is reused by many
-// tiles, so the copy costs a few percent and the kernels run 20-50% faster
-// than on strided operands, whose rows can also collide in the L1 cache when
-// n is a large power of two times a small factor. Packing only moves values,
-// and p-blocking splits the in-order p loop into consecutive runs with C
-// stored in between, so neither changes any result.
+// (micro.go), which want both operands laid out along p: A as m rows of k
+// and B as n rows of k, which is how GemmTB receives them. Gemm first
+// transposes each kc×nc block of B into a scratch buffer, and GemmTA also
+// each kc×mc block of A. A packed block serves many tiles, so the copy costs
+// a few percent, while the kernels run 20-50% faster than on strided
+// operands (whose rows can also map to the same few L1 sets when n·4 bytes
+// is a multiple of a large power of two, like n = 512). Packing only moves
+// values, and p-blocking splits the in-order p loop into consecutive runs
+// with C stored in between, so neither changes any result.
 //
 // The block sizes are not critical: 128-1024 for kc, 32K-128K floats for a B
 // block and 24-96 rows for an A block all measured within noise of each other
@@ -104,7 +104,6 @@ func gemm(o op, c, a, b []float32, m, n, k int, acc bool) {
 		j.split(m, 12, 2, np)
 	}
 	j.exec(np)
-	putJob(j)
 }
 
 // gemmRange computes rows [i0,i1) × columns [j0,j1) of C.
@@ -270,7 +269,6 @@ func Transpose(dst, src []float32, rows, cols int) {
 	j.c, j.a, j.m, j.n = dst, src, rows, cols
 	j.split(cols, 4, 4, np)
 	j.exec(np)
-	putJob(j)
 }
 
 // transposeBlock writes the transpose of the rows×cols block at src (row

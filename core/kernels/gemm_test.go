@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -90,7 +91,7 @@ type mode struct {
 }
 
 var modes = []mode{
-	{"serial", 1, 1 << 16},
+	{"serial", 1, 1 << 18},
 	{"par2", 2, 0},
 	{"par5", 5, 0},
 }
@@ -228,6 +229,41 @@ func TestParallelPathRuns(t *testing.T) {
 	if helperRuns.Load() == before {
 		t.Fatal("no helper goroutine took part in 50 parallel calls")
 	}
+}
+
+// TestConcurrentCallers runs products from several goroutines at once, so
+// jobs from different callers share the helpers.
+func TestConcurrentCallers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	m, n, k := 150, 40, 70
+	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+	want := make([]float32, m*n)
+	refGemm(want, a, b, m, n, k, false)
+	withMode(modes[2], func() {
+		errs := make(chan string, 8)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := make([]float32, m*n)
+				for range 20 {
+					Gemm(c, a, b, m, n, k, false)
+					for i := range c {
+						if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+							errs <- fmt.Sprintf("element %d = %v, want %v", i, c[i], want[i])
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	})
 }
 
 func TestTranspose(t *testing.T) {

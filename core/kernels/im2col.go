@@ -47,7 +47,6 @@ func Im2col(cols, x []float32, g Conv3x3) {
 	j.c, j.a, j.g = cols, x, g
 	j.split(rows, 1, 4, np)
 	j.exec(np)
-	putJob(j)
 }
 
 // im2colRange writes rows [r0,r1) of the column matrix.
@@ -113,7 +112,6 @@ func Col2im(dx, dcols []float32, g Conv3x3) {
 	j.c, j.a, j.g = dx, dcols, g
 	j.split(g.N, 1, 4, np)
 	j.exec(np)
-	putJob(j)
 }
 
 // col2imRange computes the images [n0,n1) of dx.

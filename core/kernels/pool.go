@@ -14,10 +14,13 @@ import (
 // Helpers are persistent goroutines fed through an unbuffered channel. The
 // caller hands the job only to helpers that are idle right now (a failed
 // non-blocking send means all are busy, e.g. serving another caller) and
-// then works on the chunks itself, so a call never waits for a helper to
-// become free. Chunks are claimed with an atomic counter, which balances the
-// load when other processes steal a core. Jobs come from a sync.Pool and
-// carry their own WaitGroup, so a call allocates nothing once warm.
+// then works on the chunks itself. Chunks are claimed with an atomic counter,
+// which balances the load when other processes steal a core, and the caller
+// waits for the chunks, not for the helpers: a helper whose thread the OS
+// has not woken yet by the time the chunks are gone costs nothing. The last
+// of the caller and the helpers to let go of a job returns it to a
+// sync.Pool; a job carries its own WaitGroup, so a call allocates nothing
+// once warm.
 
 // serialOnly is true where goroutines cannot run in parallel (js/wasm and
 // wasip1 have one thread); there everything runs in the caller.
@@ -28,8 +31,9 @@ var (
 	// of goroutines (caller included) a call may use. Tests set it.
 	workers int
 	// parallelMin is the work (multiply-adds, or values moved) below which a
-	// call runs serially: handing off costs a few microseconds.
-	parallelMin = 1 << 16
+	// call runs serially: waking a helper costs microseconds, and on two
+	// cores the split only paid off from about 200K multiply-adds (~60µs).
+	parallelMin = 1 << 18
 	// helperRuns counts jobs a helper goroutine took part in, so tests can
 	// check that the parallel path really ran.
 	helperRuns atomic.Int64
@@ -57,8 +61,9 @@ type job struct {
 	g       Conv3x3
 
 	total, chunk, nchunk int
-	next                 atomic.Int64
-	wg                   sync.WaitGroup
+	next                 atomic.Int64   // next chunk to claim
+	refs                 atomic.Int32   // goroutines still holding the job
+	wg                   sync.WaitGroup // chunks not yet finished
 }
 
 var jobPool = sync.Pool{New: func() any { return new(job) }}
@@ -106,40 +111,49 @@ func (j *job) split(total, align, per, np int) {
 }
 
 // exec runs the job on the caller and up to np-1 idle helpers and returns
-// when every chunk is done and no helper still references the job.
+// when every chunk is done. The job must not be touched afterwards: a helper
+// that has not looked at it yet still holds it, and recycles it.
 func (j *job) exec(np int) {
 	helpers := min(np, j.nchunk) - 1
+	j.wg.Add(j.nchunk)
+	j.refs.Store(int32(helpers + 1))
 	if helpers > 0 {
 		startHelpers(helpers)
 	}
 	for range helpers {
-		j.wg.Add(1)
 		select {
 		case jobs <- j:
 		default:
-			j.wg.Done()
+			j.refs.Add(-1)
 		}
 	}
 	j.run()
 	j.wg.Wait()
+	j.release()
+}
+
+// release drops one hold on the job and recycles it after the last one.
+func (j *job) release() {
+	if j.refs.Add(-1) == 0 {
+		putJob(j)
+	}
 }
 
 // run claims and computes chunks until none are left.
 func (j *job) run() {
 	var s *scratch
-	if j.op == opGemm || j.op == opGemmTA {
-		s = scratchPool.Get().(*scratch)
-		defer scratchPool.Put(s)
-	}
 	for {
 		t := int(j.next.Add(1)) - 1
 		if t >= j.nchunk {
-			return
+			break
 		}
 		lo := t * j.chunk
 		hi := min(lo+j.chunk, j.total)
 		switch j.op {
 		case opGemm, opGemmTA, opGemmTB:
+			if s == nil {
+				s = scratchPool.Get().(*scratch)
+			}
 			if j.byCols {
 				gemmRange(j.op, j.c, j.a, j.b, j.m, j.n, j.k, j.acc, 0, j.m, lo, hi, s)
 			} else {
@@ -153,6 +167,10 @@ func (j *job) run() {
 		case opCol2im:
 			col2imRange(j.c, j.a, j.g, lo, hi)
 		}
+		j.wg.Done()
+	}
+	if s != nil {
+		scratchPool.Put(s)
 	}
 }
 
@@ -181,6 +199,6 @@ func helper() {
 	for j := range jobs {
 		helperRuns.Add(1)
 		j.run()
-		j.wg.Done()
+		j.release()
 	}
 }

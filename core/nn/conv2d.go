@@ -17,7 +17,6 @@ type Conv2D struct {
 	geom  kernels.Conv3x3
 	cols  []float32 // im2col of the last input, kept for the weight gradient
 	dcols []float32
-	wT    []float32
 	y, dx buffer
 }
 
@@ -69,10 +68,8 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	d := f32(dy)
 	kernels.GemmTA(l.W.GradData(), l.cols, d, k, l.Out, rows, true)
 	sumRows(l.B.GradData(), d)
-	l.wT = grow(l.wT, k*l.Out)
-	kernels.Transpose(l.wT, l.W.Data(), k, l.Out)
 	l.dcols = grow(l.dcols, rows*k)
-	kernels.Gemm(l.dcols, d, l.wT, rows, k, l.Out, false)
+	kernels.GemmTB(l.dcols, d, l.W.Data(), rows, k, l.Out, false)
 	dxt, dx := l.dx.get(g.N, g.H, g.W, l.In)
 	kernels.Col2im(dx, l.dcols, g)
 	return dxt

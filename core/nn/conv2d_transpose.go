@@ -19,7 +19,6 @@ type Conv2DTranspose struct {
 	geom  kernels.Conv3x3 // geometry of the adjoint convolution (on the output)
 	x     *tensor.Dense
 	cols  []float32
-	wT    []float32
 	y, dx buffer
 }
 
@@ -55,10 +54,8 @@ func (l *Conv2DTranspose) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	l.geom = kernels.Conv3x3{N: s[0], H: 2 * s[1], W: 2 * s[2], C: l.Out, Stride: 2}
 	g := l.geom
 	rows, k := g.Rows(), g.Cols() // rows = N·h·w, k = 9·Out
-	l.wT = grow(l.wT, k*l.In)
-	kernels.Transpose(l.wT, l.W.Data(), k, l.In)
 	l.cols = grow(l.cols, rows*k)
-	kernels.Gemm(l.cols, f32(x), l.wT, rows, k, l.In, false)
+	kernels.GemmTB(l.cols, f32(x), l.W.Data(), rows, k, l.In, false)
 	yt, y := l.y.get(g.N, g.H, g.W, l.Out)
 	kernels.Col2im(y, l.cols, g)
 	addBias(y, l.B.Data())

@@ -15,7 +15,6 @@ type Dense struct {
 
 	x     *tensor.Dense // last input, kept for the weight gradient
 	y, dx buffer
-	wT    []float32 // Wᵀ, so dx = dy·Wᵀ stays a broadcast-row product
 }
 
 // NewDense makes a Dense layer named name with the given kernel initializer
@@ -60,13 +59,8 @@ func (d *Dense) Backward(dy *tensor.Dense) *tensor.Dense {
 	for i := range n {
 		addTo(db, g[i*d.Out:(i+1)*d.Out])
 	}
-	if cap(d.wT) < d.In*d.Out {
-		d.wT = make([]float32, d.In*d.Out)
-	}
-	wT := d.wT[:d.In*d.Out]
-	kernels.Transpose(wT, d.W.Data(), d.In, d.Out)
 	dxt, dx := d.dx.get(n, d.In)
-	kernels.Gemm(dx, g, wT, n, d.In, d.Out, false)
+	kernels.GemmTB(dx, g, d.W.Data(), n, d.In, d.Out, false)
 	return dxt
 }
 

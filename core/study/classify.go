@@ -68,7 +68,10 @@ func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResu
 			}
 			p.Done, p.Loss, p.Images = step, loss, p.Images+bs
 			if step%cfg.EvalEvery == 0 || step == b.maxSteps {
-				acc, _ := t.accuracy(t.val, cfg.ValSize)
+				acc, _, err := t.accuracy(ctx, t.val, cfg.ValSize, p)
+				if err != nil {
+					return res, err
+				}
 				p.ValAcc = acc
 				if acc > bestAcc {
 					bestAcc, sinceBest = acc, 0
@@ -87,8 +90,12 @@ func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResu
 	res.Steps = step
 	loadParams(t.c.Params(), t.best)
 	res.ValAcc = bestAcc
-	t.h.progress(Progress{Stage: StageEvaluate, Arm: res.Arm, K: res.K, VAELevel: res.VAELevel})
-	res.TestAcc, res.Confusion = t.accuracy(t.test, cfg.TestSize)
+	var err error
+	res.TestAcc, res.Confusion, err = t.accuracy(ctx, t.test, cfg.TestSize,
+		Progress{Stage: StageEvaluate, Arm: res.Arm, K: res.K, VAELevel: res.VAELevel})
+	if err != nil {
+		return res, err
+	}
 	for c := range 10 {
 		total := 0
 		for _, v := range res.Confusion[c] {
@@ -103,8 +110,10 @@ func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResu
 
 // accuracy scores the classifier in inference mode on the first limit
 // images of set and returns the accuracy and the confusion matrix
-// (confusion[true][predicted]).
-func (t *trainer) accuracy(set imageSet, limit int) (float64, [10][10]int) {
+// (confusion[true][predicted]). A pass over thousands of images takes long
+// enough in a browser that it reports progress (p, with Images counting the
+// images scored) after every batch, and stops if ctx is cancelled.
+func (t *trainer) accuracy(ctx context.Context, set imageSet, limit int, p Progress) (float64, [10][10]int, error) {
 	var conf [10][10]int
 	n := min(limit, set.len())
 	idx := make([]int, 0, evalBatch)
@@ -124,8 +133,16 @@ func (t *trainer) accuracy(set imageSet, limit int) (float64, [10][10]int) {
 				right++
 			}
 		}
+		if err := ctx.Err(); err != nil {
+			return 0, conf, err
+		}
+		if p.Stage == StageEvaluate {
+			p.Done, p.Total = s+b, n
+		}
+		p.Images += b
+		t.h.progress(p)
 	}
-	return float64(right) / float64(n), conf
+	return float64(right) / float64(n), conf, nil
 }
 
 func argmax(v []float32) int {

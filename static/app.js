@@ -1,0 +1,885 @@
+// The vaeaug page: settings, the run's progress, live charts, pictures,
+// results, the drawing pad, persistence and exports. All training happens
+// in the worker (worker.js → wasm/); this file only talks to it.
+//
+// For automation: document.body.dataset.state is idle | running | done |
+// error, and window.vaeaug.results holds the finished runs as plain objects.
+
+import { FIELDS, PRESETS, validate, configOf, fromURL, toURL, presetOf } from './settings.js';
+import { lineChart, svgText, svgToPNG, percentTick } from './charts.js';
+import { drawTiles, drawSamples } from './pictures.js';
+import { Pad } from './pad.js';
+import * as store from './store.js';
+import { Trainer } from './trainer.js';
+import {
+  h, pct, duration, armLabel, ARM_NAMES, renderResult, renderTable, renderFigure, figureChoices, csvOf,
+} from './results.js';
+
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  results: [],
+  state: 'idle',
+  run: null, // the run in progress: {runId, startId, config, raw, preset, url, …}
+  queue: [], // grid cells still to run
+  samples: new Map(), // key → samples event
+  dataLoaded: false,
+  loadInfo: null,
+  timing: { open: performance.now() },
+  speeds: {}, // stage → the last images/s reported
+};
+window.vaeaug = app;
+
+// ---------------------------------------------------------------- state
+
+function setState(s) {
+  app.state = s;
+  document.body.dataset.state = s;
+  const running = s === 'running';
+  $('start').disabled = running;
+  $('grid').disabled = running;
+  $('stop').disabled = !running;
+  $('pause').disabled = !running;
+  if (!running) {
+    $('pause').textContent = 'Pause';
+    app.paused = false;
+  }
+}
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+// ---------------------------------------------------------------- settings form
+
+const inputs = {};
+
+function buildForm() {
+  const presets = $('presets');
+  for (const [name, p] of [...Object.entries(PRESETS), ['custom', { label: 'Custom' }]]) {
+    const id = 'preset-' + name;
+    const input = h('input', { type: 'radio', name: 'preset', id, value: name });
+    input.addEventListener('change', () => {
+      if (name !== 'custom') applyPreset(name);
+      syncURL();
+    });
+    presets.appendChild(h('span', { class: 'preset' }, input, h('label', { for: id, text: p.label })));
+  }
+  for (const f of FIELDS) {
+    const id = 'f-' + f.key;
+    const errId = 'err-' + f.key;
+    const helpId = 'help-' + f.key;
+    let input;
+    if (f.kind === 'select') {
+      input = h('select', { id, name: f.key }, f.options.map(([v, label]) => h('option', { value: v, text: label })));
+    } else {
+      input = h('input', {
+        id, name: f.key, type: 'text', inputmode: f.kind === 'int' ? 'numeric' : 'text', autocomplete: 'off',
+        spellcheck: 'false', list: f.list ? 'list-' + f.key : undefined,
+      });
+    }
+    input.setAttribute('aria-describedby', `${helpId} ${errId}`);
+    const field = h('div', { class: 'field', id: 'field-' + f.key },
+      h('label', { for: id, text: f.label }),
+      input,
+      f.list ? h('datalist', { id: 'list-' + f.key }, f.list.map((v) => h('option', { value: String(v) }))) : null,
+      h('p', { class: 'help', id: helpId, text: f.help || '' }),
+      h('p', { class: 'error', id: errId, role: 'alert' }));
+    input.addEventListener('input', () => {
+      onEdit();
+      if (field.classList.contains('invalid')) showErrors(validate(readForm()).errors, [f.key]);
+    });
+    input.addEventListener('change', () => showErrors(validate(readForm()).errors, [f.key]));
+    inputs[f.key] = input;
+    $(f.group === 'budget' ? 'fields-budget' : 'fields-main').appendChild(field);
+  }
+}
+
+function readForm() {
+  const raw = {};
+  for (const f of FIELDS) raw[f.key] = inputs[f.key].value;
+  return raw;
+}
+
+function writeForm(raw) {
+  for (const f of FIELDS) if (raw[f.key] !== undefined) inputs[f.key].value = raw[f.key];
+}
+
+function currentPreset() {
+  const checked = document.querySelector('input[name=preset]:checked');
+  return checked ? checked.value : 'quick';
+}
+
+function setPresetRadio(name) {
+  const r = $('preset-' + (PRESETS[name] ? name : 'custom'));
+  if (r) r.checked = true;
+}
+
+function applyPreset(name) {
+  const keep = readForm();
+  const vals = { ...PRESETS[name].values };
+  // A preset sets the budgets; what is studied (n, augmentation, k, seed) is
+  // kept unless the form is empty.
+  for (const key of ['n', 'aug', 'k', 'seed']) if (keep[key]) vals[key] = keep[key];
+  writeForm(vals);
+  app.basePreset = name;
+  showErrors({}, FIELDS.map((f) => f.key));
+}
+
+function onEdit() {
+  const raw = readForm();
+  const p = presetOf(raw);
+  setPresetRadio(p || 'custom');
+  syncURL();
+}
+
+// The URL describes the run in the form: the preset it starts from and
+// every field that differs.
+function syncURL() {
+  const raw = readForm();
+  const p = presetOf(raw) || app.basePreset || 'quick';
+  const url = toURL(p, raw, false);
+  if (location.search !== url) history.replaceState(null, '', url);
+}
+
+function showErrors(errors, keys) {
+  for (const key of keys) {
+    const field = $('field-' + key);
+    const msg = errors[key] || '';
+    $('err-' + key).textContent = msg;
+    field.classList.toggle('invalid', !!msg);
+    inputs[key].setAttribute('aria-invalid', msg ? 'true' : 'false');
+  }
+}
+
+function showAllErrors(errors) {
+  showErrors(errors, FIELDS.map((f) => f.key));
+  const first = FIELDS.find((f) => errors[f.key]);
+  if (first && FIELDS.find((f) => f.key === first.key).group === 'budget') $('budgets').open = true;
+  return first;
+}
+
+// Errors from the worker name their setting first ("n = 7: …").
+const WORKER_FIELD = [
+  [/^n = /, 'n'], [/^k[ =:]/, 'k'], [/^n·k/, 'k'], [/^VAE epochs/, 'epochs'], [/^snapshot epochs/, 'levels'],
+  [/^validation size/, 'val'], [/^test size/, 'test'], [/^batch sizes/, 'batch'], [/^eval every/, 'steps'],
+  [/^arm/, 'aug'],
+];
+
+function fieldOfError(msg) {
+  const m = msg.replace(/^start: /, '');
+  for (const [re, key] of WORKER_FIELD) if (re.test(m)) return key;
+  return null;
+}
+
+// ---------------------------------------------------------------- worker
+
+const trainer = new Trainer(onEvent, onDead);
+app.trainer = trainer;
+
+function bootWorker() {
+  $('dead').hidden = true;
+  app.dataLoaded = false;
+  status('Starting the trainer…');
+  trainer.start();
+  trainer.send('load');
+}
+
+function onDead(reason) {
+  const wasRunning = app.state === 'running';
+  app.queue = [];
+  app.run = null;
+  clearTimeout(app.stopTimer);
+  setState('error');
+  $('dead').hidden = false;
+  $('dead-msg').textContent = 'The trainer stopped working: ' + reason +
+    (wasRunning ? ' The run in progress is lost; ' : ' ') + 'finished results are kept.';
+  status('The trainer stopped working. Restart it to continue.');
+  markStage(null);
+}
+
+function onEvent(m) {
+  switch (m.type) {
+    case 'ready':
+      app.timing.ready = performance.now();
+      if (!app.dataLoaded) status('Trainer ready; loading MNIST…');
+      restoreWeights();
+      break;
+    case 'loaded':
+      app.dataLoaded = true;
+      app.loadInfo = m;
+      setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB · ${m.pool.toLocaleString('en')} training, ` +
+        `${m.test.toLocaleString('en')} test digits`, true);
+      if (app.state !== 'running') status('Ready. Choose settings and start a run.');
+      else status('Data loaded; training…');
+      refreshPictures();
+      break;
+    case 'progress':
+      onProgress(m);
+      break;
+    case 'started':
+      if (app.run && m.id === app.run.startId) {
+        app.run.runId = m.runId;
+        app.run.config = m.config;
+      }
+      break;
+    case 'samples':
+      onSamples(m);
+      break;
+    case 'snapshot':
+      if (app.run) app.run.snapshots.push(m.snapshot);
+      break;
+    case 'armDone':
+      onArmDone(m);
+      break;
+    case 'result':
+      onResult(m);
+      break;
+    case 'stopped':
+      onStopped();
+      break;
+    case 'paused':
+      app.paused = true;
+      $('pause').textContent = 'Resume';
+      status('Paused.');
+      break;
+    case 'resumed':
+      app.paused = false;
+      $('pause').textContent = 'Pause';
+      status('Training…');
+      break;
+    case 'error':
+      onWorkerError(m);
+      break;
+    default:
+      break;
+  }
+}
+
+function onWorkerError(m) {
+  const run = app.run;
+  const forRun = run && (m.runId === run.runId || m.id === run.startId);
+  if (!forRun && m.id !== 0) {
+    console.warn('vaeaug worker:', m.message);
+    return;
+  }
+  if (!forRun) {
+    // A load failure with no run: say so.
+    status('Error: ' + m.message);
+    $('form-error').textContent = m.message;
+    return;
+  }
+  trainer.busy = false;
+  app.run = null;
+  app.queue = [];
+  const key = fieldOfError(m.message);
+  if (key && m.id === run.startId) {
+    // Refused before starting: the form is wrong, nothing ran.
+    showErrors({ [key]: m.message.replace(/^start: /, '') }, [key]);
+    setState('idle');
+    status('Not started: fix the setting marked in red.');
+    markStage(null);
+    return;
+  }
+  $('form-error').textContent = 'The run failed: ' + m.message;
+  setState('error');
+  status('The run failed.');
+  markStage(null);
+}
+
+// ---------------------------------------------------------------- starting and stopping
+
+function startRun(ev) {
+  if (ev) ev.preventDefault();
+  if (app.state === 'running') return;
+  $('form-error').textContent = '';
+  const raw = readForm();
+  const { errors, values } = validate(raw);
+  const first = showAllErrors(errors);
+  if (first) {
+    status('Not started: fix the setting marked in red.');
+    inputs[first.key].focus();
+    return;
+  }
+  app.queue = [];
+  launch(configOf(values), raw);
+}
+
+function launch(config, raw, label) {
+  if (!trainer.worker || trainer.dead) bootWorker();
+  const preset = presetOf(raw) || app.basePreset || 'quick';
+  const url = location.pathname + toURL(preset, raw, false);
+  app.run = {
+    startId: 0, runId: 0, config, raw, preset, url, label: label || '',
+    startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0,
+  };
+  resetProgress(config);
+  setState('running');
+  trainer.busy = true;
+  status((label ? label + ': ' : '') + (app.dataLoaded ? 'Training…' : 'Loading MNIST, then training…'));
+  app.run.startId = trainer.send('start', { config });
+}
+
+function stopRun() {
+  if (app.state !== 'running') return;
+  app.queue = [];
+  status('Stopping…');
+  trainer.send('stop');
+  // The core notices a stop at its next step; an evaluation pass does not
+  // look. If the worker is not back within 1.5 s, restart it: finished
+  // results live in the page, and the data reloads from the cache.
+  clearTimeout(app.stopTimer);
+  app.stopTimer = setTimeout(() => {
+    if (app.state !== 'running') return;
+    trainer.terminate();
+    bootWorker();
+    onStopped(true);
+  }, 1500);
+}
+
+function onStopped(restarted) {
+  clearTimeout(app.stopTimer);
+  if (!app.run && app.state !== 'running') return;
+  app.run = null;
+  trainer.busy = false;
+  setState('idle');
+  markStage(null);
+  status(restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.');
+}
+
+function togglePause() {
+  if (app.state !== 'running') return;
+  trainer.send(app.paused ? 'resume' : 'pause');
+}
+
+function runGrid() {
+  if (app.state === 'running') return;
+  const raw = readForm();
+  const { errors, values } = validate({ ...raw, n: '100', k: '10,50,250', aug: raw.aug === 'none' ? 'vae' : raw.aug });
+  if (showAllErrors(errors)) return;
+  app.queue = [100, 200, 400, 800].map((n, i) => ({
+    config: configOf({ ...values, n, k: [10, 50, 250] }),
+    raw: { ...raw, n: String(n), k: '10,50,250', aug: values.aug },
+    label: `Grid ${i + 1}/4 (n=${n})`,
+  }));
+  nextInQueue();
+}
+
+function nextInQueue() {
+  const cell = app.queue.shift();
+  if (cell) launch(cell.config, cell.raw, cell.label);
+}
+
+// ---------------------------------------------------------------- progress
+
+const stageRows = new Map();
+
+function resetProgress(config) {
+  stageRows.clear();
+  const ol = $('stages');
+  ol.replaceChildren();
+  const add = (key, label) => {
+    const bar = h('progress', { max: 1, value: 0, 'aria-label': label });
+    const detail = h('span', { class: 'detail' });
+    const li = h('li', { class: 'stage pending' }, h('span', { class: 'name', text: label }), bar, detail);
+    ol.appendChild(li);
+    stageRows.set(key, { li, bar, detail });
+  };
+  add('load', 'Load data');
+  const arms = config.arms;
+  const vae = arms.some((a) => a === 'vae' || a === 'vae+classic' || a === 'noise');
+  const levels = config.snapshot_epochs.length;
+  if (arms.includes('baseline')) add('clf:baseline:0:-1', 'Train classifier · baseline');
+  if (vae) add('vae', 'Train VAE');
+  if (arms.some((a) => a !== 'baseline')) {
+    for (const k of config.k) {
+      for (const arm of arms) {
+        if (arm === 'baseline' || arm === 'step-matched') continue;
+        const lv = arm === 'classic' ? [-1] : [...Array(levels).keys()];
+        for (const l of lv) {
+          const tag = `${ARM_NAMES[arm] || arm} k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
+          add(`gen:${arm}:${k}:${l}`, 'Generate · ' + tag);
+          add(`clf:${arm}:${k}:${l}`, 'Train classifier · ' + tag);
+        }
+      }
+    }
+  }
+  add('eval', 'Evaluate on the test set');
+  app.evalTotal = [...stageRows.keys()].filter((k) => k.startsWith('clf:')).length;
+  app.evalDone = 0;
+  if (app.dataLoaded) {
+    const m = app.loadInfo;
+    setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB, loaded earlier`, true);
+  }
+  for (const c of ['vae', 'loss', 'acc']) app.curves[c] = new Map();
+  app.samples.clear();
+  $('samples-pick').replaceChildren();
+  drawCharts();
+  app.speedText = '';
+  $('speed').textContent = '';
+}
+
+function setStage(key, done, total, text, finished) {
+  const row = stageRows.get(key);
+  if (!row) return;
+  row.bar.max = Math.max(total, 1);
+  row.bar.value = Math.min(done, Math.max(total, 1));
+  row.detail.textContent = text;
+  if (finished) {
+    row.li.className = 'stage done';
+    row.bar.value = row.bar.max;
+  } else {
+    markStage(key);
+  }
+}
+
+// markStage makes key the active stage; earlier active ones are done.
+function markStage(key) {
+  for (const [k, row] of stageRows) {
+    if (k === key) row.li.className = 'stage active';
+    else if (row.li.classList.contains('active')) row.li.className = key ? 'stage done' : 'stage pending';
+  }
+}
+
+function eta(s) {
+  return s > 0 ? ' · about ' + duration(s) + ' left' : '';
+}
+
+function onProgress(m) {
+  if (m.stage === 'load data') {
+    const mb = (x) => (x / 1e6).toFixed(1);
+    setStage('load', m.done, m.total, `${mb(m.done)} of ${mb(m.total)} MB${eta(m.etaSeconds)}`, false);
+    if (app.state !== 'running') status(`Loading MNIST: ${mb(m.done)} of ${mb(m.total)} MB…`);
+    return;
+  }
+  const run = app.run;
+  if (!run || m.runId !== run.runId) return;
+  if (!run.firstStepAt) {
+    run.firstStepAt = performance.now();
+    app.timing.firstStep = run.firstStepAt;
+  }
+  const cfg = run.config;
+  let key;
+  let text = '';
+  if (m.imagesPerSec > 0) app.speeds[m.stage] = m.imagesPerSec;
+  const speed = m.imagesPerSec > 0 ? `${m.imagesPerSec.toFixed(m.imagesPerSec < 10 ? 1 : 0)} images/s` : '';
+  if (m.stage === 'train VAE') {
+    key = 'vae';
+    const epochs = m.images / cfg.n;
+    text = `epoch ${Math.min(m.done + 1, m.total)} of ${m.total} · loss ${m.loss.toFixed(1)}${eta(m.etaSeconds)}`;
+    addPoint('vae', 'VAE', epochs, m.loss);
+    setStage(key, epochs, m.total, text, false);
+  } else if (m.stage === 'generate') {
+    key = `gen:${m.arm}:${m.k}:${m.arm === 'classic' ? -1 : m.level}`;
+    text = `${m.done.toLocaleString('en')} of ${m.total.toLocaleString('en')} images${eta(m.etaSeconds)}`;
+    setStage(key, m.done, m.total, text, m.done === m.total);
+  } else if (m.stage === 'train classifier') {
+    key = `clf:${m.arm}:${m.k}:${m.arm === 'baseline' || m.arm === 'classic' ? -1 : m.level}`;
+    if (m.arm === 'baseline') key = 'clf:baseline:0:-1';
+    const name = seriesName(m.arm, m.k, m.level);
+    addPoint('loss', name, m.done, m.loss);
+    if (m.valAcc > 0 && (m.done % cfg.eval_every === 0 || m.done === m.total)) addPoint('acc', name, m.done, m.valAcc);
+    text = `step ${m.done} of at most ${m.total} · loss ${m.loss.toFixed(3)}` +
+      (m.valAcc > 0 ? ` · validation ${pct(m.valAcc)}` : '') + eta(m.etaSeconds);
+    setStage(key, m.done, m.total, text, false);
+  } else if (m.stage === 'evaluate') {
+    key = 'eval';
+    setStage('eval', app.evalDone, app.evalTotal,
+      `scoring ${seriesName(m.arm, m.k, m.level)} on ${cfg.test_size.toLocaleString('en')} test digits…`, false);
+  }
+  const elapsed = (performance.now() - run.startedAt) / 1000;
+  if (speed) app.speedText = `Speed: ${speed} (${m.stage})`;
+  $('speed').textContent = [app.speedText, `elapsed ${duration(elapsed)}`].filter(Boolean).join(' · ');
+  if (!app.paused) status((run.label ? run.label + ': ' : '') + (STAGE_TEXT[m.stage] || m.stage) +
+    (m.arm ? ` (${seriesName(m.arm, m.k, m.level)})` : '') + '…');
+  scheduleCharts();
+}
+
+const STAGE_TEXT = {
+  'train VAE': 'Training the VAE',
+  generate: 'Generating images',
+  'train classifier': 'Training a classifier',
+  evaluate: 'Scoring on the test set',
+};
+
+function seriesName(arm, k, level) {
+  if (arm === 'baseline') return 'baseline';
+  const levels = app.run ? app.run.config.snapshot_epochs.length : 1;
+  return `${ARM_NAMES[arm] || arm} k=${k}` + (levels > 1 && level >= 0 ? ` L${level + 1}` : '');
+}
+
+function onArmDone(m) {
+  const run = app.run;
+  if (!run || m.runId !== run.runId) return;
+  run.arms.push(m.arm);
+  app.evalDone++;
+  const a = m.arm;
+  const key = a.arm === 'baseline' ? 'clf:baseline:0:-1' : `clf:${a.arm}:${a.k}:${a.arm === 'classic' ? -1 : a.vae_level}`;
+  const row = stageRows.get(key);
+  if (row) {
+    row.li.className = 'stage done';
+    row.bar.value = row.bar.max;
+    row.detail.textContent = `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`;
+  }
+  setStage('eval', app.evalDone, app.evalTotal, `${app.evalDone} of ${app.evalTotal} classifiers scored`, app.evalDone >= app.evalTotal);
+}
+
+async function onResult(m) {
+  const run = app.run;
+  if (!run || m.runId !== run.runId) return;
+  const r = m.result;
+  const entry = {
+    id: `${Date.now().toString(36)}-${r.n}-${r.seed}`,
+    createdAt: new Date().toISOString(),
+    url: run.url,
+    preset: run.preset,
+    settings: run.raw,
+    ...r,
+  };
+  app.lastTiming = {
+    firstStepSeconds: run.firstStepAt ? (run.firstStepAt - run.startedAt) / 1000 : null,
+    wallSeconds: (performance.now() - run.startedAt) / 1000,
+  };
+  app.results.push(entry);
+  app.run = null;
+  trainer.busy = false;
+  for (const [, row] of stageRows) {
+    if (row.li.classList.contains('active')) row.li.className = 'stage done';
+  }
+  renderAll(entry);
+  await store.saveRun(entry);
+  if (app.queue.length) {
+    nextInQueue();
+  } else {
+    setState('done');
+    status(`Done in ${duration(app.lastTiming.wallSeconds)}.`);
+  }
+  refreshPictures();
+  keepWeights();
+  store.saveWeights({ which: 'samples', items: [...app.samples.entries()] });
+}
+
+// ---------------------------------------------------------------- charts
+
+app.curves = { vae: new Map(), loss: new Map(), acc: new Map() };
+
+function addPoint(chart, name, x, y) {
+  const m = app.curves[chart];
+  if (!m.has(name)) m.set(name, []);
+  const pts = m.get(name);
+  if (pts.length && pts[pts.length - 1][0] === x) pts[pts.length - 1] = [x, y];
+  else pts.push([x, y]);
+}
+
+function scheduleCharts() {
+  if (app.chartTimer) return;
+  app.chartTimer = setTimeout(() => {
+    app.chartTimer = null;
+    drawCharts();
+  }, 250);
+}
+
+function seriesOf(map, opts = {}) {
+  return [...map.entries()].map(([name, points]) => ({ name, points, ...opts }));
+}
+
+function drawCharts() {
+  lineChart($('chart-vae'), { series: seriesOf(app.curves.vae), xLabel: 'epoch', yLabel: 'loss',
+    empty: 'The VAE trains after the baseline' });
+  lineChart($('chart-loss'), { series: seriesOf(app.curves.loss), xLabel: 'step', yLabel: 'loss' });
+  lineChart($('chart-acc'), { series: seriesOf(app.curves.acc, { markers: true }), xLabel: 'step',
+    yLabel: 'validation accuracy', yFormat: percentTick, minSpan: 0.1, bounds: [0, 1] });
+}
+
+// ---------------------------------------------------------------- pictures
+
+function onSamples(m) {
+  const run = app.run;
+  const levels = run ? run.config.snapshot_epochs.length : 1;
+  const label = `${ARM_NAMES[m.arm] || m.arm}, k=${m.k}` + (m.level >= 0 && levels > 1 ? `, level ${m.level + 1}` : '');
+  const key = `${m.arm}|${m.k}|${m.level}`;
+  const isNew = !app.samples.has(key);
+  app.samples.set(key, { ...m, label });
+  const pick = $('samples-pick');
+  if (isNew) pick.appendChild(h('option', { value: key, text: label }));
+  pick.value = key;
+  drawSampleGrid();
+}
+
+// restoreSamples shows the last finished run's sample grids again after a
+// reload.
+async function restoreSamples() {
+  if (app.state === 'running') return;
+  const saved = (await store.loadWeights()).find((w) => w.which === 'samples');
+  if (!saved || !saved.items || app.samples.size) return;
+  const pick = $('samples-pick');
+  for (const [key, m] of saved.items) {
+    app.samples.set(key, m);
+    pick.appendChild(h('option', { value: key, text: m.label }));
+    pick.value = key;
+  }
+  drawSampleGrid();
+}
+
+function drawSampleGrid() {
+  const s = app.samples.get($('samples-pick').value);
+  if (!s) return;
+  drawSamples($('samples'), s.originals, s.samples, s.count, s.shown);
+  $('samples-cap').textContent = `${s.count} originals (left column) and ${s.shown} of the ${s.k} images ` +
+    `generated from each (${s.label}).`;
+}
+
+// refreshPictures asks the worker for reconstructions, a latent walk and
+// predictions on test digits, with the models of the last run.
+async function refreshPictures() {
+  if (!app.dataLoaded || app.state === 'running') return;
+  try {
+    const r = await trainer.request('recon', { offset: 0, count: 10 });
+    const pix = new Uint8Array(20 * 784);
+    pix.set(r.originals, 0);
+    pix.set(r.images, 10 * 784);
+    drawTiles($('recon'), pix, 20, 10);
+  } catch (err) { /* no VAE yet */ }
+  walk();
+  testPredictions();
+}
+
+async function walk() {
+  if (!app.dataLoaded) return;
+  const test = app.loadInfo ? app.loadInfo.test : 10000;
+  const from = Math.floor(Math.random() * test);
+  let to = Math.floor(Math.random() * test);
+  if (to === from) to = (to + 1) % test;
+  try {
+    const r = await trainer.request('walk', { from, to, steps: 10 });
+    const pix = new Uint8Array(12 * 784);
+    pix.set(r.ends.subarray(0, 784), 0);
+    pix.set(r.images, 784);
+    pix.set(r.ends.subarray(784), 11 * 784);
+    drawTiles($('walk'), pix, 12, 12);
+  } catch (err) { /* no VAE yet */ }
+}
+
+async function testPredictions() {
+  if (!app.dataLoaded) return;
+  const box = $('testpreds');
+  const test = app.loadInfo ? app.loadInfo.test : 10000;
+  const offset = Math.floor(Math.random() * (test - 16));
+  let r;
+  try {
+    r = await trainer.request('predict', { offset, count: 16 });
+  } catch (err) {
+    box.replaceChildren(h('p', { class: 'muted', text: 'Predictions appear after a run.' }));
+    return;
+  }
+  box.replaceChildren();
+  for (let i = 0; i < r.count; i++) {
+    const c = h('canvas', { class: 'digit', width: 28, height: 28 });
+    drawTiles(c, r.pixels.subarray(i * 784, (i + 1) * 784), 1, 1, 0, 0);
+    const label = r.labels[i];
+    const mark = (pred) => h('span', { class: pred === label ? 'right' : 'wrong', text: `${pred}${pred === label ? '✓' : '✗'}`,
+      title: pred === label ? 'right' : 'wrong' });
+    box.appendChild(h('figure', { class: 'tp' }, c,
+      h('figcaption', {}, 'B', mark(r.baselinePred[i]), r.augmentedPred ? h('span', {}, ' A', mark(r.augmentedPred[i])) : null)));
+  }
+}
+
+// ---------------------------------------------------------------- drawing pad
+
+let pad;
+
+async function predictDrawing(img) {
+  const out = $('pad-out');
+  if (!img) {
+    out.replaceChildren();
+    return;
+  }
+  let r;
+  try {
+    r = await trainer.request('predict', { pixels: img }, [img.buffer]);
+  } catch (err) {
+    out.replaceChildren(h('p', { class: 'muted', text: err.message }));
+    return;
+  }
+  out.replaceChildren();
+  const block = (title, probs, info) => {
+    let best = 0;
+    for (let d = 1; d < 10; d++) if (probs[d] > probs[best]) best = d;
+    const rows = [];
+    for (let d = 0; d < 10; d++) {
+      const bar = h('span', { class: 'bar' + (d === best ? ' best' : '') });
+      bar.style.width = (probs[d] * 100).toFixed(1) + '%';
+      rows.push(h('div', { class: 'prob' }, h('span', { class: 'digitlabel', text: String(d) }),
+        h('span', { class: 'barbox' }, bar), h('span', { class: 'barval', text: pct(probs[d]) })));
+    }
+    return h('div', { class: 'padpred' },
+      h('p', { class: 'padhead' }, `${title}: `, h('strong', { class: 'padguess', text: String(best) }),
+        info ? h('span', { class: 'muted', text: ` (${info})` }) : null),
+      rows);
+  };
+  out.appendChild(block('Baseline', r.baseline, r.baselineArm ? `n=${r.baselineArm.n}` : ''));
+  if (r.augmented) {
+    const a = r.augmentedArm;
+    out.appendChild(block('Augmented', r.augmented, a ? `${ARM_NAMES[a.arm] || a.arm} k=${a.k}` : ''));
+  }
+}
+
+async function padTestDigit() {
+  const test = app.loadInfo ? app.loadInfo.test : 10000;
+  try {
+    const r = await trainer.request('predict', { offset: Math.floor(Math.random() * test), count: 1 });
+    pad.clear(false);
+    pad.showDigit(r.pixels);
+    predictDrawing(pad.image());
+  } catch (err) {
+    $('pad-out').replaceChildren(h('p', { class: 'muted', text: err.message }));
+  }
+}
+
+// ---------------------------------------------------------------- weights kept across reloads
+
+async function keepWeights() {
+  for (const which of ['baseline', 'augmented', 'vae']) {
+    try {
+      const r = await trainer.request('export', { which });
+      await store.saveWeights({ which, bytes: r.bytes, info: r.arm, filename: r.filename });
+    } catch (err) { /* that model does not exist in this run */ }
+  }
+}
+
+async function restoreWeights() {
+  const ws = (await store.loadWeights()).filter((w) => w.which !== 'samples');
+  for (const w of ws) {
+    try {
+      await trainer.request('weights', { which: w.which, bytes: w.bytes, info: w.info });
+    } catch (err) {
+      console.warn('vaeaug: could not restore', w.which, err.message);
+    }
+  }
+  if (ws.length) refreshPictures();
+}
+
+// ---------------------------------------------------------------- results
+
+function renderAll(latest) {
+  renderResult($('result-body'), latest || app.results[app.results.length - 1]);
+  renderTable($('table'), app.results, deleteRun);
+  renderFigureControls();
+}
+
+function renderFigureControls() {
+  const { arms, levels } = figureChoices(app.results);
+  const armSel = $('fig-arm');
+  const lvSel = $('fig-level');
+  const keepArm = armSel.value;
+  const keepLv = lvSel.value;
+  armSel.replaceChildren(...(arms.length ? arms : ['vae']).map((a) => h('option', { value: a, text: ARM_NAMES[a] || a })));
+  if (arms.includes(keepArm)) armSel.value = keepArm;
+  const lvOpts = [h('option', { value: 'last', text: 'most trained' })];
+  for (let i = 0; i < levels; i++) lvOpts.push(h('option', { value: String(i), text: `level ${i + 1}` }));
+  lvSel.replaceChildren(...lvOpts);
+  if ([...lvSel.options].some((o) => o.value === keepLv)) lvSel.value = keepLv;
+  renderFigure($('figure'), app.results, armSel.value, lvSel.value);
+}
+
+async function deleteRun(id) {
+  app.results = app.results.filter((r) => r.id !== id);
+  await store.deleteRun(id);
+  renderAll();
+}
+
+async function clearResults() {
+  if (!app.results.length) return;
+  app.results = [];
+  await store.clearRuns();
+  renderAll();
+}
+
+function download(name, blob) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+async function exportNPZ(which) {
+  try {
+    const r = await trainer.request('export', { which });
+    download(r.filename, new Blob([r.bytes], { type: 'application/octet-stream' }));
+  } catch (err) {
+    status('Export: ' + err.message);
+  }
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function init() {
+  buildForm();
+  const { preset, raw, autorun } = fromURL(location.search);
+  app.basePreset = preset;
+  writeForm(raw);
+  setPresetRadio(presetOf(raw) || 'custom');
+  if (presetOf(raw) === '') $('budgets').open = FIELDS.some((f) => f.group === 'budget' && raw[f.key] !== PRESETS[preset].values[f.key]);
+
+  $('form').addEventListener('submit', startRun);
+  $('stop').addEventListener('click', stopRun);
+  $('pause').addEventListener('click', togglePause);
+  $('grid').addEventListener('click', runGrid);
+  $('copy-link').addEventListener('click', async () => {
+    syncURL();
+    const link = location.origin + location.pathname + toURL(presetOf(readForm()) || app.basePreset, readForm(), true);
+    try {
+      await navigator.clipboard.writeText(link);
+      status('Link copied: ' + link);
+    } catch (err) {
+      status('Link: ' + link);
+    }
+  });
+  $('restart').addEventListener('click', () => {
+    setState('idle');
+    bootWorker();
+  });
+  $('samples-pick').addEventListener('change', drawSampleGrid);
+  $('walk-again').addEventListener('click', walk);
+  $('preds-again').addEventListener('click', testPredictions);
+  $('fig-arm').addEventListener('change', renderFigureControls);
+  $('fig-level').addEventListener('change', renderFigureControls);
+  $('csv').addEventListener('click', () => download('vaeaug-results.csv', new Blob([csvOf(app.results)], { type: 'text/csv' })));
+  $('json').addEventListener('click', () => download('vaeaug-results.json',
+    new Blob([JSON.stringify(app.results, null, 2)], { type: 'application/json' })));
+  $('clear-results').addEventListener('click', clearResults);
+  $('fig-svg').addEventListener('click', () => download('vaeaug-figure.svg', new Blob([svgText($('figure'))], { type: 'image/svg+xml' })));
+  $('fig-png').addEventListener('click', async () => {
+    try {
+      download('vaeaug-figure.png', await svgToPNG($('figure')));
+    } catch (err) {
+      status('PNG export: ' + err.message);
+    }
+  });
+  $('npz-baseline').addEventListener('click', () => exportNPZ('baseline'));
+  $('npz-augmented').addEventListener('click', () => exportNPZ('augmented'));
+  pad = new Pad($('pad'), predictDrawing);
+  $('pad-clear').addEventListener('click', () => pad.clear());
+  $('pad-test').addEventListener('click', padTestDigit);
+
+  setState('idle');
+  const first = validate(raw);
+  resetProgress(configOf(Object.keys(first.errors).length ? validate(PRESETS.quick.values).values : first.values));
+  bootWorker();
+
+  app.results = (await store.loadRuns()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  renderAll();
+  restoreSamples();
+
+  if (autorun) {
+    // Refuse a bad link the same way as a bad form: next to the field.
+    history.replaceState(null, '', toURL(preset, raw, false));
+    startRun();
+  } else {
+    syncURL();
+    showAllErrors(first.errors);
+  }
+}
+
+init();

@@ -1,0 +1,66 @@
+// The vaeaug Web Worker: loads Go's wasm_exec.js and the trainer compiled to
+// WebAssembly (wasm/), which then answers the page's requests. The protocol
+// is in wasm/PROTOCOL.md. Messages that arrive before Go is ready are queued
+// in self.vaeaugQueue; Go takes over onmessage and drains the queue.
+'use strict';
+
+self.vaeaugQueue = [];
+self.onmessage = (e) => { self.vaeaugQueue.push(e.data); };
+
+// Keep the last lines Go writes to stdout/stderr (a panic's trace) so a
+// crash can be reported with its reason.
+const tail = [];
+function remember(line) {
+  tail.push(line);
+  if (tail.length > 40) tail.shift();
+}
+
+function fatal(message) {
+  self.postMessage({ type: 'fatal', message, detail: tail.join('\n') });
+}
+
+try {
+  importScripts('gen/wasm_exec.js');
+} catch (err) {
+  fatal('could not load gen/wasm_exec.js: ' + err.message);
+  throw err;
+}
+
+// wasm_exec.js sends Go's output through fs.writeSync; wrap it to keep a copy.
+(function captureOutput() {
+  const fs = globalThis.fs;
+  if (!fs || !fs.writeSync) return;
+  const decoder = new TextDecoder('utf-8');
+  let partial = '';
+  const write = fs.writeSync.bind(fs);
+  fs.writeSync = function (fd, buf) {
+    partial += decoder.decode(buf);
+    const nl = partial.lastIndexOf('\n');
+    if (nl >= 0) {
+      partial.slice(0, nl).split('\n').forEach(remember);
+      partial = partial.slice(nl + 1);
+    }
+    return write(fd, buf);
+  };
+})();
+
+async function boot() {
+  const go = new Go();
+  go.exit = (code) => {
+    fatal('the trainer stopped (exit code ' + code + ')' +
+      (tail.length ? ': ' + tail.filter((l) => l.trim()).slice(-3).join(' / ') : ''));
+  };
+  const url = 'gen/vaeaug.wasm';
+  let result;
+  try {
+    result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+  } catch (err) {
+    // A server without application/wasm: fall back to an ArrayBuffer.
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(url + ': HTTP ' + resp.status);
+    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+  go.run(result.instance);
+}
+
+boot().catch((err) => fatal('could not start the trainer: ' + err.message));
