@@ -95,11 +95,11 @@ func TestVAELearns(t *testing.T) {
 	}
 	first := epochLoss(false)
 	var last float64
-	for range 25 {
+	for range 40 {
 		last = epochLoss(true)
 	}
 	if !(last <= first/2) {
 		t.Fatalf("VAE loss %.1f → %.1f, want at most half", first, last)
 	}
-	t.Logf("VAE loss %.1f → %.1f (recon %.1f, KL %.1f)", first, last, v.Loss.Recon, v.Loss.KL)
+	t.Logf("VAE loss per epoch %.1f → %.1f", first, last)
 }
