@@ -6,11 +6,11 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"vaeaug/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -618,14 +618,5 @@ func SaveFigure(path string, cells []Cell, opts FigureOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return chart.Encode(f, ext)
+	return atomicfile.Write(path, func(f io.Writer) error { return chart.Encode(f, ext) })
 }

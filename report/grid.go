@@ -6,7 +6,8 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
+	"io"
+	"vaeaug/internal/atomicfile"
 )
 
 // Sample grid geometry: MNIST tiles, drawn twice their size so a digit is
@@ -30,16 +31,7 @@ func SampleGrid(path string, originals [][]uint8, generated [][][]uint8) (err er
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return png.Encode(f, img)
+	return atomicfile.Write(path, func(f io.Writer) error { return png.Encode(f, img) })
 }
 
 // sampleGrid builds the image SampleGrid writes.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"vaeaug/internal/atomicfile"
 
 	"vaeaug/core/study"
 	"vaeaug/report"
@@ -60,37 +61,12 @@ func (s *store) add(r study.Result) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(s.dir, "results.json"), b); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(s.dir, "results.json"), b); err != nil {
 		return err
 	}
 	var csv bytes.Buffer
 	if err := report.WriteCSV(&csv, s.results); err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(s.dir, "results.csv"), csv.Bytes())
-}
-
-// writeAtomic writes b to path through a temporary file and a rename, so a
-// kill never leaves a half-written file.
-func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	// CreateTemp makes the file private; results are for sharing.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteBytes(filepath.Join(s.dir, "results.csv"), csv.Bytes())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+	"vaeaug/core/weights"
 
 	"vaeaug/core/data"
 	"vaeaug/core/model"
@@ -202,13 +202,9 @@ func weightsName(cfg study.Config, a study.ArmResult) string {
 // saveClassifier writes an arm's kept weights as a Keras-layout .npz.
 func saveClassifier(out string, cfg study.Config, a study.ArmResult, c *model.Classifier, stderr io.Writer) {
 	path := filepath.Join(out, weightsName(cfg, a))
-	var buf bytes.Buffer
 	err := os.MkdirAll(filepath.Dir(path), 0o755)
 	if err == nil {
-		err = model.SaveWeights(&buf, c.Net.Layers)
-	}
-	if err == nil {
-		err = writeAtomic(path, buf.Bytes())
+		err = weights.WriteFile(path, model.Entries(c.Net.Layers))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "vaeaug: saving weights:", err)

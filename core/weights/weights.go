@@ -18,17 +18,16 @@ package weights
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"vaeaug/internal/atomicfile"
 
 	"gorgonia.org/tensor"
 )
@@ -303,40 +302,9 @@ func decodeNpy(r io.Reader, shape []int) (t *tensor.Dense, err error) {
 // WriteFile writes entries to the .npz file at path. It writes a temporary
 // file in the same directory and renames it over path, so readers never see
 // a half-written archive and a failed write leaves any old file intact.
-func WriteFile(path string, entries []Entry) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+func WriteFile(path string, entries []Entry) error {
+	err := atomicfile.Write(path, func(w io.Writer) error { return Write(w, entries) })
 	if err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = Write(bw, entries); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	// CreateTemp makes the file 0600; weights are ordinary data files.
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
 	return nil
