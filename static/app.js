@@ -402,6 +402,13 @@ function resetProgress(config) {
           add(`clf:${arm}:${k}:${l}`, 'Train classifier · ' + tag);
         }
       }
+      if (arms.includes('step-matched')) {
+        // The control matches the level's first augmented classifier.
+        for (const l of vae ? [...Array(levels).keys()] : [-1]) {
+          const tag = `step-matched control k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
+          add(`clf:step-matched:${k}:${l}`, 'Train classifier · ' + tag);
+        }
+      }
     }
   }
   add('eval', 'Evaluate on the test set');

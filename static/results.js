@@ -60,6 +60,12 @@ export function bestAugmented(r) {
   return best;
 }
 
+// controlOf is the step-matched control of augmented arm a: the originals
+// trained for as many steps as a.
+export function controlOf(r, a) {
+  return r.arms.find((c) => c.arm === 'step-matched' && c.k === a.k && c.vae_level === a.vae_level) || null;
+}
+
 // renderResult shows run r: headline accuracies and gain, every arm,
 // per-class accuracy and a confusion matrix.
 export function renderResult(box, r) {
@@ -82,7 +88,19 @@ export function renderResult(box, r) {
     head.appendChild(h('div', { class: 'big gain ' + (g >= 0 ? 'up' : 'down') },
       h('span', { class: 'big-label', text: 'Gain' }), h('span', { class: 'gain-value', text: points(g) })));
   }
+  const control = aug && controlOf(r, aug);
+  if (control) {
+    const g = aug.test_acc - control.test_acc;
+    head.appendChild(big('Step-matched control', control, 'control'));
+    head.appendChild(h('div', { class: 'big gain ' + (g >= 0 ? 'up' : 'down') },
+      h('span', { class: 'big-label', text: 'Gain over control' }), h('span', { class: 'gain-value', text: points(g) })));
+  }
   box.appendChild(head);
+  if (control) {
+    box.appendChild(h('p', { class: 'explain' },
+      `The step-matched control trains on the ${r.n} originals alone for the same ${control.steps} steps as the augmented ` +
+      'classifier, so the gain over it is what the generated digits add beyond simply training longer.'));
+  }
   box.appendChild(h('p', { class: 'muted' },
     `n = ${r.n}, seed ${r.seed}; test accuracy on ${r.config.test_size} MNIST test digits, ` +
     `weights kept at the best of ${r.config.val_size} validation digits. Took ${duration(r.seconds)}.`));

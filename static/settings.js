@@ -22,6 +22,9 @@ export const FIELDS = [
     help: 'Labelled MNIST digits to start from, n/10 per class.' },
   { key: 'aug', label: 'Augmentation', kind: 'select', options: AUGS,
     help: 'What the augmented classifier gets besides the originals.' },
+  { key: 'control', label: 'Step-matched control', kind: 'select',
+    options: [['1', 'Yes (recommended)'], ['0', 'No']],
+    help: 'Also train on the originals alone for as many steps as the augmented classifier, to tell more data from more training.' },
   { key: 'k', label: 'Copies per original (k)', kind: 'intlist', min: 1, max: MAX_K, list: ['10', '50', '250', '10,50,250'],
     help: 'Generated images per original; a list gives one augmented classifier per k.' },
   { key: 'epochs', label: 'VAE training (epochs)', kind: 'int', min: 1, max: 10000, group: 'budget',
@@ -47,12 +50,12 @@ export const FIELDS = [
 export const PRESETS = {
   quick: {
     label: 'Quick look (about a minute)',
-    values: { n: '100', aug: 'vae', k: '10', epochs: '8', levels: '', steps: '30', eval: '15',
+    values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '8', levels: '', steps: '30', eval: '15',
       patience: '2', val: '200', test: '500', batch: '32', vaebatch: '32', seed: '1' },
   },
   article: {
     label: 'As in the article',
-    values: { n: '100', aug: 'vae', k: '10', epochs: '200', levels: '50,200', steps: '5000', eval: '50',
+    values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '200', levels: '50,200', steps: '5000', eval: '50',
       patience: '10', val: '5000', test: '10000', batch: '32', vaebatch: '32', seed: '1' },
   },
 };
@@ -132,6 +135,7 @@ export function validate(raw) {
 export function configOf(v) {
   const arms = ['baseline'];
   if (v.aug !== 'none') arms.push(v.aug);
+  if (v.aug !== 'none' && v.control === '1') arms.push('step-matched');
   return {
     n: v.n,
     k: v.k,

@@ -141,6 +141,15 @@ async function main() {
       const aug = firstRun.arms.find((a) => a.arm === 'vae');
       assert(base && aug, 'want a baseline and a vae arm: ' + JSON.stringify(firstRun.arms.map((a) => a.arm)));
       assert(base.test_acc > 0.1, `baseline test accuracy ${base.test_acc} is not above chance (0.1)`);
+      // Issue 7: the step-matched control is on by default, trains the
+      // originals alone for exactly the augmented arm's steps, and is
+      // explained next to the result.
+      const ctrl = firstRun.arms.find((a) => a.arm === 'step-matched');
+      assert(ctrl, 'no step-matched control arm: ' + JSON.stringify(firstRun.arms.map((a) => a.arm)));
+      assert(ctrl.steps === aug.steps && ctrl.train_size === firstRun.n,
+        `control took ${ctrl.steps} steps on ${ctrl.train_size} images; the vae arm ${aug.steps} steps, n = ${firstRun.n}`);
+      assert((await page.textContent('#result-body')).includes('step-matched control trains on the'),
+        'the result does not explain the step-matched control');
       assert(info.shown.length >= 2, 'the headline shows ' + info.shown.length + ' accuracies');
       for (const sh of info.shown) {
         const arm = firstRun.arms.find((a) => a.arm === sh.arm);
