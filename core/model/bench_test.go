@@ -50,7 +50,8 @@ func BenchmarkClassifierInference(b *testing.B) {
 
 // TestTrainStepAllocatesNothing holds the hot loop to its promise.
 func TestTrainStepAllocatesNothing(t *testing.T) {
-	x, labels := synthDigits(8, 1)
+	// Batch 32 is large enough for the kernels to split work across cores.
+	x, labels := synthDigits(32, 1)
 	c := NewClassifier(2)
 	copt := classifierOptimizer(c)
 	v := NewVAE(3)
