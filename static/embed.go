@@ -166,7 +166,7 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	if !d.loaded {
 		rd, ok := d.File.(fs.ReadDirFile)
 		if !ok {
-			return nil, &fs.PathError{Op: "readdir", Path: d.name, Err: errors.New("not implemented")}
+			return nil, &fs.PathError{Op: "readdir", Path: d.name, Err: errors.ErrUnsupported}
 		}
 		all, err := rd.ReadDir(-1)
 		if err != nil {
