@@ -329,3 +329,25 @@ func TestWriteTable(t *testing.T) {
 		t.Errorf("single-run table lacks the baseline value:\n%s", one.String())
 	}
 }
+
+// An augmented arm with a step-matched control shows its gain over it.
+func TestWriteTableGainOverControl(t *testing.T) {
+	res := []study.Result{{N: 100, Seed: 1, Arms: []study.ArmResult{
+		{Arm: study.ArmBaseline, VAELevel: -1, TestAcc: 0.70},
+		{Arm: study.ArmVAE, K: 10, VAELevel: 0, TestAcc: 0.76},
+		{Arm: study.ArmStepMatched, K: 10, VAELevel: 0, TestAcc: 0.73},
+	}}}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, Aggregate(res)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"76.00 (+6.00) [+3.00]", "73.00 (+3.00)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "73.00 (+3.00) [") {
+		t.Errorf("the control is compared with itself:\n%s", out)
+	}
+}

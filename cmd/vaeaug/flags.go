@@ -67,6 +67,7 @@ type studyFlags struct {
 	testImages  string
 	testLabels  string
 	noWeights   bool
+	baseline    string
 }
 
 func (f *studyFlags) register(fs *flag.FlagSet) {
@@ -89,6 +90,7 @@ func (f *studyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.testImages, "test-images", "", "other data: IDX test images")
 	fs.StringVar(&f.testLabels, "test-labels", "", "other data: IDX test labels")
 	fs.BoolVar(&f.noWeights, "no-weights", false, "do not save each classifier's weights (.npz)")
+	fs.StringVar(&f.baseline, "baseline", "baseline", "arm drawn dashed in the figure: baseline, or step-matched (the control trained for as many steps)")
 }
 
 // config turns the flags into a study config for n originals.

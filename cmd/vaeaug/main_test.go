@@ -36,6 +36,7 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"run", "-n", "100", "-arms", "gan"},
 		{"grid", "-repeats", "0"},
 		{"run", "-data", "/nonexistent"},
+		{"run", "-baseline", "noise"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(args, &out, &errb)

@@ -62,6 +62,10 @@ func execute(f *studyFlags, ns []int, repeats int, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "vaeaug:", err)
 		return 1
 	}
+	if f.baseline != study.ArmBaseline && f.baseline != study.ArmStepMatched {
+		fmt.Fprintf(stderr, "vaeaug: -baseline %q: want %s or %s\n", f.baseline, study.ArmBaseline, study.ArmStepMatched)
+		return 2
+	}
 	var cells []study.Config
 	for _, n := range ns {
 		for r := range repeats {
@@ -136,18 +140,18 @@ func execute(f *studyFlags, ns []int, repeats int, stdout, stderr io.Writer) int
 		}
 		fmt.Fprintf(stderr, "%s: finished in %s\n", prefix, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
 	}
-	return summarize(st, f.out, stdout, stderr)
+	return summarize(st, f.out, f.baseline, stdout, stderr)
 }
 
 // summarize prints the table of every finished run in the folder and draws
 // the figures.
-func summarize(st *store, out string, stdout, stderr io.Writer) int {
+func summarize(st *store, out, baseline string, stdout, stderr io.Writer) int {
 	cells := report.Aggregate(st.results)
 	if err := report.WriteTable(stdout, cells); err != nil {
 		fmt.Fprintln(stderr, "vaeaug:", err)
 		return 1
 	}
-	opts := report.FigureOptions{Snapshots: report.MeanSnapshots(st.results)}
+	opts := report.FigureOptions{Baseline: baseline, Snapshots: report.MeanSnapshots(st.results)}
 	for _, ext := range []string{"png", "svg"} {
 		path := filepath.Join(out, "figure."+ext)
 		if err := report.SaveFigure(path, cells, opts); err != nil {
