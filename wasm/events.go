@@ -14,6 +14,7 @@ const protocolVersion = 1
 type readyEvent struct {
 	Type    string `json:"type"`
 	Version int    `json:"version"`
+	SIMD    bool   `json:"simd"`
 }
 
 type idEvent struct {

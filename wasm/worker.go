@@ -9,6 +9,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"vaeaug/core/kernels"
 	"vaeaug/core/study"
 )
 
@@ -98,7 +99,7 @@ func (w *worker) serve() {
 		}
 	}
 	_ = w.js.self.Delete("vaeaugQueue")
-	w.emit(readyEvent{Type: "ready", Version: protocolVersion})
+	w.emit(readyEvent{Type: "ready", Version: protocolVersion, SIMD: kernels.SIMD()})
 	for req := range w.inbox {
 		w.dispatch(req)
 	}

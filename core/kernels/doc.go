@@ -17,6 +17,14 @@
 // GOARCH=wasm everything runs in the calling goroutine. Once warm, no call
 // allocates.
 //
+// On js/wasm, Gemm, GemmTA, GemmTB (for C at least 8 columns wide) and
+// Col2im run on hand-written SIMD128 kernels (simd/kernels.wat) when the host
+// supplies them as the import module "simd" (static/worker.js in the browser,
+// scripts/go_js_wasm_exec_simd under Node); otherwise, and on every other
+// platform, on the pure-Go code. The kernels keep the order above, so both
+// give the same bits: the same conformance tests run against each
+// (make test-wasm runs them with and without VAEAUG_SIMD=0).
+//
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with
 // ErrShape.

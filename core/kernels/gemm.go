@@ -85,6 +85,9 @@ func gemm(o op, c, a, b []float32, m, n, k int, acc bool) {
 		}
 		return
 	}
+	if simdGemm(o, c, a, b, m, n, k, acc) {
+		return
+	}
 	np := parts(m * n * k)
 	if np == 1 {
 		s := scratchPool.Get().(*scratch)

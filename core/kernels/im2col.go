@@ -103,6 +103,9 @@ func Col2im(dx, dcols []float32, g Conv3x3) {
 	if g.N == 0 || g.H == 0 || g.W == 0 || g.C == 0 {
 		return
 	}
+	if simdCol2im(dx, dcols, g) {
+		return
+	}
 	np := parts(g.Rows() * g.Cols())
 	if np == 1 || g.N == 1 {
 		col2imRange(dx, dcols, g, 0, g.N)

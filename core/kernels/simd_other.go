@@ -1,0 +1,17 @@
+//go:build !(js && wasm)
+
+package kernels
+
+// simdOK is whether SIMD128 kernels are in use: only on js/wasm, where the
+// host supplies them (simd_wasm.go).
+const simdOK = false
+
+// SIMD reports whether the products run on SIMD128 kernels (only on js/wasm,
+// when the host supplied them). The results are the same bits either way.
+func SIMD() bool { return simdOK }
+
+// simdGemm reports false: outside js/wasm every product is pure Go.
+func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return false }
+
+// simdCol2im reports false: outside js/wasm Col2im is pure Go.
+func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }

@@ -1,0 +1,126 @@
+//go:build js && wasm
+
+package kernels
+
+import "unsafe"
+
+// On js/wasm the products can run on hand-written SIMD128 kernels
+// (simd/kernels.wat) that the host supplies as the import module "simd": the
+// browser worker (static/worker.js) and the Node exec wrapper
+// (scripts/wasm_exec_simd.js) compile the module and instantiate it with Go's
+// own memory, so the kernels read and write Go slices in place. The host's
+// available() says whether it did; where it returns 0, every product stays
+// on the pure-Go path, so one binary serves both. The kernels keep the
+// per-element order of doc.go, so the two paths give the same bits.
+
+//go:wasmimport simd available
+func simdAvailable() int32
+
+// simdGemmKernel computes, for i < m and j < n,
+// C[i*ldc+j] = (load ? C[i*ldc+j] : +0) + Σ_{p<k} A(i,p)·B[p*ldb+j] with
+// A(i,p) = a[i*ars+p*aps], in increasing p. It keeps no pointer past the
+// call.
+//
+//go:wasmimport simd gemm
+//go:noescape
+func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32)
+
+// simdCol2imKernel adds the oh·ow rows of 9·ch values at rows (one image's
+// part of the column matrix) into the cleared h×w×ch image at img, row by
+// row in order, as col2imRange does.
+//
+//go:wasmimport simd col2im
+//go:noescape
+func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, oh, ow, pt, pl int32)
+
+// simdOK is whether the host supplied the kernels.
+var simdOK = simdAvailable() != 0
+
+// SIMD reports whether the products run on SIMD128 kernels (only on js/wasm,
+// when the host supplied them). The results are the same bits either way.
+func SIMD() bool { return simdOK }
+
+const (
+	// simdMinN is the narrowest C the kernels take: their lanes run along
+	// the columns, and below a panel of 8 the pure-Go tiles do as well.
+	simdMinN = 8
+	// simdMC rows of A per kernel call: with kcMax, an A block of 64 KiB
+	// that stays in L2 while the k×8 panels of B stream from L1.
+	simdMC = 64
+)
+
+// simdTB holds GemmTB's transposed B, kept across calls (a sync.Pool would
+// drop it at every GC, and it can be megabytes). js/wasm runs one goroutine
+// at a time and a product never yields, but simdTBBusy still makes a
+// re-entered call use a buffer of its own.
+var (
+	simdTB     []float32
+	simdTBBusy bool
+)
+
+// simdGemm runs the product on the SIMD kernels and reports true, or
+// reports false, having done nothing, when they are absent or the shape is
+// one the pure-Go path handles as well. m, n and k are positive.
+func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
+	if !simdOK || n < simdMinN || (k <= smallK && o != opGemmTA) {
+		return false
+	}
+	bp := b
+	if o == opGemmTB {
+		// The kernels want B along j; B is n×k here. Transposing it costs
+		// n·k moves against m·n·k multiply-adds.
+		if simdTBBusy {
+			bp = make([]float32, n*k)
+		} else {
+			simdTBBusy = true
+			defer func() { simdTBBusy = false }()
+			if cap(simdTB) < n*k {
+				simdTB = make([]float32, n*k)
+			}
+			bp = simdTB[:n*k]
+		}
+		transposeBlock(bp, n, b, k, n, k)
+	}
+	// Equal p runs as in gemmRange; each run after the first adds to C.
+	nblk := (k + kcMax - 1) / kcMax
+	kc := (k + nblk - 1) / nblk
+	for i0 := 0; i0 < m; i0 += simdMC {
+		mb := min(simdMC, m-i0)
+		for p0 := 0; p0 < k; p0 += kc {
+			kk := min(kc, k-p0)
+			var load int32
+			if acc || p0 > 0 {
+				load = 1
+			}
+			var ap unsafe.Pointer
+			ars, aps := k, 1
+			if o == opGemmTA {
+				ap = unsafe.Pointer(&a[p0*m+i0])
+				ars, aps = 1, m
+			} else {
+				ap = unsafe.Pointer(&a[i0*k+p0])
+			}
+			simdGemmKernel(unsafe.Pointer(&c[i0*n]), ap, unsafe.Pointer(&bp[p0*n]),
+				int32(mb), int32(n), int32(kk), int32(ars), int32(aps), int32(n), int32(n), load)
+		}
+	}
+	return true
+}
+
+// simdCol2im runs Col2im on the SIMD kernels and reports true, or reports
+// false, having done nothing, when they are absent. The dimensions are
+// positive and the slices long enough.
+func simdCol2im(dx, dcols []float32, g Conv3x3) bool {
+	if !simdOK {
+		return false
+	}
+	oh, ow := g.OutH(), g.OutW()
+	imgLen, rowsLen := g.H*g.W*g.C, oh*ow*9*g.C
+	clear(dx[:g.N*imgLen])
+	for n := range g.N {
+		simdCol2imKernel(unsafe.Pointer(&dx[n*imgLen]), unsafe.Pointer(&dcols[n*rowsLen]),
+			int32(g.H), int32(g.W), int32(g.C), int32(g.Stride), int32(oh), int32(ow),
+			int32(g.PadTop()), int32(g.PadLeft()))
+	}
+	return true
+}

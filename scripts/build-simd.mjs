@@ -1,0 +1,42 @@
+// Compiles the hand-written SIMD128 kernels (core/kernels/simd/kernels.wat)
+// into a binary module with the npm package wabt (scripts/simd, installed by
+// `make simd-deps`). Usage: node scripts/build-simd.mjs [out.wasm]
+// (default static/gen/simd.wasm). The output is a build product, never
+// committed; it is rewritten only when its bytes change.
+import { readFileSync, writeFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const src = join(root, 'core/kernels/simd/kernels.wat');
+const out = process.argv[2] || join(root, 'static/gen/simd.wasm');
+
+const require = createRequire(join(here, 'simd/package.json'));
+let wabtInit;
+try {
+  wabtInit = require('wabt');
+} catch (err) {
+  console.error('build-simd: npm package wabt missing; run `make simd-deps` (npm ci --prefix scripts/simd)');
+  process.exit(1);
+}
+const wabt = await wabtInit();
+const mod = wabt.parseWat('kernels.wat', readFileSync(src, 'utf8'), { simd: true });
+try {
+  mod.resolveNames();
+  mod.validate();
+  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+  const bytes = Buffer.from(buffer);
+  // Check that this engine accepts it (Node 20 has SIMD128).
+  if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly.validate rejected the module');
+  if (existsSync(out) && Buffer.compare(readFileSync(out), bytes) === 0) process.exit(0);
+  mkdirSync(dirname(out), { recursive: true });
+  // A dot name is hidden from the embedded site (static/embed.go) while written.
+  const tmp = join(dirname(out), '.' + basename(out) + '.tmp');
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, out);
+  console.log(`build-simd: ${out} (${bytes.length} bytes)`);
+} finally {
+  mod.destroy();
+}
