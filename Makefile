@@ -8,7 +8,7 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary
+.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
 
 all: test
 
@@ -82,6 +82,16 @@ e2e-deps: tests/e2e/node_modules/.package-lock.json
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
+
+## test-firefox (optional, not in `make test`): the page in Debian's Firefox ESR
+## (apt-get install firefox-esr), driven by puppeteer-core over WebDriver BiDi.
+test-firefox: build firefox-deps
+	node tests/firefox/run.mjs
+
+firefox-deps: tests/firefox/node_modules/.package-lock.json
+
+tests/firefox/node_modules/.package-lock.json: tests/firefox/package-lock.json
+	npm ci --prefix tests/firefox --no-audit --no-fund
 
 ## bench: training-step and kernel benchmarks, natively and as wasm under
 ## Node, ending with one img/s line per model (native, wasm-simd, wasm-scalar).
