@@ -20,34 +20,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { root, SMALL, LONG, log, results, check, assert, finish } from '../harness.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
 const firefoxPath = process.env.FIREFOX || '/usr/bin/firefox-esr';
-const started = Date.now();
-const since = () => ((Date.now() - started) / 1000).toFixed(1) + 's';
-const log = (...a) => console.log(`[${since()}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// The same runs as tests/e2e/run.mjs.
-const SMALL = 'n=20&aug=vae&k=2&seed=1&preset=quick&epochs=2&steps=20&eval=10&patience=2&val=100&test=200&batch=16&vaebatch=16';
-const LONG = 'n=100&aug=vae&k=10&seed=2&preset=quick&steps=5000&eval=1000&val=100&test=100';
 
-const results = [];
-async function check(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    log(`PASS ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  } catch (err) {
-    results.push({ name, ok: false, err });
-    log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 // startServer builds cmd/serve and starts it on 127.0.0.1:0; the server
 // prints its URL on its first stdout line. Resolves with {base, child}.
@@ -400,10 +379,7 @@ async function main() {
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  finish();
 }
 
 main();
