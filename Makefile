@@ -8,13 +8,13 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: all test vet fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
+.PHONY: all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
 
 all: test
 
 ## test: format and vet checks, native tests, the core tests again as wasm
 ## under Node, and the page end to end in headless Chromium.
-test: fmt-check vet test-native test-wasm test-e2e
+test: fmt-check vet fma-check test-native test-wasm test-e2e
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -23,6 +23,16 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 	$(WASMENV) $(GO) vet ./core/... ./wasm/
+
+# fma-check: Go may fuse x*y+z into one rounding (arm64 does by default),
+# which would make training differ by platform; every product in the
+# training path is rounded by an explicit conversion. The check compiles
+# core for arm64 (-a, so nothing cached hides the listing) and fails on any
+# fused multiply-add instruction.
+fma-check:
+	@out=$$(GOARCH=arm64 $(GO) build -a -gcflags='vaeaug/core/...=-S' ./core/... 2>&1 | grep -E '\bF(N)?M(ADD|SUB)(S|D)\b'); \
+	if [ -n "$$out" ]; then echo "fused multiply-adds in core (arm64):"; echo "$$out"; exit 1; fi; \
+	echo "fma-check: no fused multiply-adds in core (arm64)"
 
 test-native: data tfjs-deps
 	$(GO) test ./...

@@ -63,7 +63,7 @@ var byteToUnit = func() (t [256]float32) {
 
 // unitToByte rounds a [0,1] value to the nearest byte, clamping outside.
 func unitToByte(v float32) uint8 {
-	x := v*255 + 0.5
+	x := float32(v*255) + 0.5 // the conversion keeps the multiply from fusing into an FMA
 	switch {
 	case !(x > 0): // also NaN
 		return 0

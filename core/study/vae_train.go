@@ -38,9 +38,11 @@ func trainVAE(ctx context.Context, cfg Config, orig imageSet, v *model.VAE, h *H
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return nil, fmt.Errorf("train VAE: the loss became %v at epoch %d: training diverged", loss, epoch)
 			}
-			sum += loss * float64(b)
-			recon += v.Loss.Recon * float64(b)
-			kl += v.Loss.KL * float64(b)
+			// Rounded products: no FMA, so the losses reported are the
+			// same on every platform.
+			sum += float64(loss * float64(b))
+			recon += float64(v.Loss.Recon * float64(b))
+			kl += float64(v.Loss.KL * float64(b))
 			images += b
 			if err := ctx.Err(); err != nil {
 				return nil, err
