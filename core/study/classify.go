@@ -20,7 +20,7 @@ type trainer struct {
 	cfg       Config
 	c         *model.Classifier
 	val, test imageSet
-	x         []float32
+	x         *imageBatch
 	y         []uint8
 	best      []float32
 	h         *Hooks
@@ -29,7 +29,7 @@ type trainer struct {
 func newTrainer(cfg Config, val, test imageSet, h *Hooks) *trainer {
 	return &trainer{
 		cfg: cfg, c: model.NewClassifier(1), val: val, test: test, h: h,
-		x: make([]float32, max(cfg.Batch, evalBatch)*784),
+		x: newImageBatch(max(cfg.Batch, evalBatch)),
 		y: make([]uint8, max(cfg.Batch, evalBatch)),
 	}
 }
@@ -57,8 +57,8 @@ func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResu
 		for s := 0; s < n && step < b.maxSteps; s += cfg.Batch {
 			idx := perm[s:min(s+cfg.Batch, n)]
 			bs := len(idx)
-			set.fill(t.x, t.y, idx)
-			loss := t.c.TrainStep(nn.FromSlice(t.x[:bs*784], bs, 28, 28, 1), t.y[:bs], opt)
+			set.fill(t.x.x, t.y, idx)
+			loss := t.c.TrainStep(t.x.tensor(bs), t.y[:bs], opt)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return res, fmt.Errorf("train classifier (%s): the loss became %v at step %d: training diverged", res.Arm, loss, step+1)
 			}
@@ -124,8 +124,8 @@ func (t *trainer) accuracy(ctx context.Context, set imageSet, limit int, p Progr
 			idx = append(idx, i)
 		}
 		b := len(idx)
-		set.fill(t.x, t.y, idx)
-		logits := nn.Data(t.c.Logits(nn.FromSlice(t.x[:b*784], b, 28, 28, 1)))
+		set.fill(t.x.x, t.y, idx)
+		logits := nn.Data(t.c.Logits(t.x.tensor(b)))
 		for i := range b {
 			pred := argmax(logits[i*10 : (i+1)*10])
 			conf[t.y[i]][pred]++

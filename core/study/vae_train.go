@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"vaeaug/core/model"
-	"vaeaug/core/nn"
 	"vaeaug/core/optim"
 	"vaeaug/core/rng"
 )
@@ -24,7 +23,7 @@ func trainVAE(ctx context.Context, cfg Config, orig imageSet, v *model.VAE, h *H
 	opt := optim.NewRMSprop(v.Params(), 1e-3, 0.9)
 	r := rng.New(cfg.Seed).Child(streamVAEShuffle)
 	n := orig.len()
-	x := make([]float32, cfg.VAEBatch*784)
+	x := newImageBatch(cfg.VAEBatch)
 	var levels []vaeLevel
 	images := 0
 	for epoch := 1; epoch <= cfg.VAEEpochs; epoch++ {
@@ -33,8 +32,8 @@ func trainVAE(ctx context.Context, cfg Config, orig imageSet, v *model.VAE, h *H
 		for s := 0; s < n; s += cfg.VAEBatch {
 			idx := perm[s:min(s+cfg.VAEBatch, n)]
 			b := len(idx)
-			orig.fill(x, nil, idx)
-			loss := v.TrainStep(nn.FromSlice(x[:b*784], b, 28, 28, 1), opt)
+			orig.fill(x.x, nil, idx)
+			loss := v.TrainStep(x.tensor(b), opt)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return nil, fmt.Errorf("train VAE: the loss became %v at epoch %d: training diverged", loss, epoch)
 			}
