@@ -8,7 +8,7 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
+.PHONY: vaeaug all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
 
 all: test
 
@@ -22,6 +22,7 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+	GOEXPERIMENT=simd $(GO) vet ./core/... ./cmd/vaeaug
 	$(WASMENV) $(GO) vet ./core/... ./wasm/
 
 # fma-check: Go may fuse x*y+z into one rounding (arm64 does by default),
@@ -29,13 +30,24 @@ vet:
 # training path is rounded by an explicit conversion. The check compiles
 # core for arm64 (-a, so nothing cached hides the listing) and fails on any
 # fused multiply-add instruction.
+#
+# The AVX2 tiles (GOEXPERIMENT=simd on amd64) get the same check: archsimd
+# fuses only when asked with MulAdd, and this proves nothing asked.
 fma-check:
 	@out=$$(GOARCH=arm64 $(GO) build -a -gcflags='vaeaug/core/...=-S' ./core/... 2>&1 | grep -E '\bF(N)?M(ADD|SUB)(S|D)\b'); \
 	if [ -n "$$out" ]; then echo "fused multiply-adds in core (arm64):"; echo "$$out"; exit 1; fi; \
 	echo "fma-check: no fused multiply-adds in core (arm64)"
+	@out=$$(GOEXPERIMENT=simd GOARCH=amd64 $(GO) build -a -gcflags='vaeaug/core/...=-S' ./core/... 2>&1 | grep -E '\bVF(N)?M(ADD|SUB)'); \
+	if [ -n "$$out" ]; then echo "fused multiply-adds in core (amd64, GOEXPERIMENT=simd):"; echo "$$out"; exit 1; fi; \
+	echo "fma-check: no fused multiply-adds in core (amd64, GOEXPERIMENT=simd)"
 
+# Everything on the pure-Go kernels, then core again with the AVX2 tiles
+# (GOEXPERIMENT=simd, as `make vaeaug` builds the command line): the same
+# conformance suite and golden checksums must hold bit for bit.
 test-native: data tfjs-deps
 	$(GO) test ./...
+	GOEXPERIMENT=simd $(GO) test ./core/...
+	VAEAUG_SIMD=0 GOEXPERIMENT=simd $(GO) test -count=1 -run 'TestAVXPresence|TestGemm' ./core/kernels
 
 # Each core package's tests under Node with the SIMD kernels; then the
 # kernels' conformance suite and the golden weights again on the pure-Go path.
@@ -118,6 +130,11 @@ bench-wasm: simd-deps
 
 summary:
 	$(GO) run ./cmd/vaeaug summary
+
+## vaeaug: the native command line in bin/, with the AVX2 tiles where the CPU
+## has them (GOEXPERIMENT=simd; the pure-Go kernels otherwise, same numbers).
+vaeaug:
+	GOEXPERIMENT=simd $(GO) build -o bin/vaeaug ./cmd/vaeaug
 
 clean:
 	rm -rf bin out

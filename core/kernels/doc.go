@@ -25,6 +25,11 @@
 // give the same bits: the same conformance tests run against each
 // (make test-wasm runs them with and without VAEAUG_SIMD=0).
 //
+// Natively on amd64, a build with GOEXPERIMENT=simd (make vaeaug, and make
+// test-native's second pass) runs the three products on AVX2 tiles written
+// with Go's experimental simd/archsimd (avx_amd64.go), which keep the same
+// order and so the same bits; VAEAUG_SIMD=0 turns them off.
+//
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with
 // ErrShape.

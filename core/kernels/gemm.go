@@ -111,6 +111,9 @@ func gemm(o op, c, a, b []float32, m, n, k int, acc bool) {
 
 // gemmRange computes rows [i0,i1) × columns [j0,j1) of C.
 func gemmRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int, s *scratch) {
+	if avxRange(o, c, a, b, m, n, k, acc, i0, i1, j0, j1, s) {
+		return
+	}
 	if k <= smallK && o != opGemmTA {
 		gemmSmallK(o, c, a, b, n, k, acc, i0, i1, j0, j1)
 		return

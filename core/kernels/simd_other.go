@@ -6,9 +6,10 @@ package kernels
 // host supplies them (simd_wasm.go).
 const simdOK = false
 
-// SIMD reports whether the products run on SIMD128 kernels (only on js/wasm,
-// when the host supplied them). The results are the same bits either way.
-func SIMD() bool { return simdOK }
+// SIMD reports whether the products run on SIMD kernels: here, the AVX2
+// tiles of amd64 builds with GOEXPERIMENT=simd (avx_amd64.go). The results
+// are the same bits either way.
+func SIMD() bool { return avxOK }
 
 // simdGemm reports false: outside js/wasm every product is pure Go.
 func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return false }

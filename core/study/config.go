@@ -39,8 +39,8 @@ func Defaults() Config {
 	return Config{
 		N: 100, K: []int{10}, Arms: []string{ArmBaseline, ArmVAE}, Seed: 1,
 		VAEBatch: 32, VAEEpochs: 200, SnapshotEpochs: []int{50, 200},
-		Batch: 32, EvalEvery: 50, Patience: 10, MaxSteps: 5000,
-		ValSize: 5000, TestSize: 10000,
+		Batch: 32, EvalEvery: 100, Patience: 10, MaxSteps: 5000,
+		ValSize: 2000, TestSize: 10000,
 	}
 }
 

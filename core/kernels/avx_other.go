@@ -1,0 +1,12 @@
+//go:build !(goexperiment.simd && amd64)
+
+package kernels
+
+// avxOK is false: the AVX2 tiles (avx_amd64.go) exist only in amd64 builds
+// with GOEXPERIMENT=simd.
+const avxOK = false
+
+// avxRange reports false: without the AVX2 tiles every block is pure Go.
+func avxRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int, s *scratch) bool {
+	return false
+}
