@@ -35,8 +35,7 @@ func avxRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int
 	}
 	// Equal p runs as in gemmRange; C is stored between runs, which rounds
 	// nothing because the accumulators are float32 already.
-	nblk := (k + kcMax - 1) / kcMax
-	kc := (k + nblk - 1) / nblk
+	kc := runLen(k)
 	nc := max(16, ncFloats/kc/16*16)
 	for jb := j0; jb < j1; jb += nc {
 		nb := min(nc, j1-jb)

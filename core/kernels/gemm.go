@@ -122,10 +122,7 @@ func gemmRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 in
 		gemmTANarrow(c, a, b, m, n, k, acc, i0, i1, j0, j1)
 		return
 	}
-	// Equal p runs: 288 = 144+144 rather than 256+32, whose short second
-	// run would pay the tile overheads for little work.
-	nblk := (k + kcMax - 1) / kcMax
-	kc := (k + nblk - 1) / nblk
+	kc := runLen(k)
 	nc := max(12, ncFloats/kc/12*12)
 	for jb := j0; jb < j1; jb += nc {
 		nb := min(nc, j1-jb)
@@ -151,6 +148,14 @@ func gemmRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 in
 			}
 		}
 	}
+}
+
+// runLen splits k into equal p runs of at most kcMax: 288 = 144+144 rather
+// than 256+32, whose short second run would pay the tile overheads for
+// little work.
+func runLen(k int) int {
+	nblk := (k + kcMax - 1) / kcMax
+	return (k + nblk - 1) / nblk
 }
 
 // dotBlock adds kk terms to the mb×nb block of C at c (row stride ldc):

@@ -82,8 +82,7 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 		transposeBlock(bp, n, b, k, n, k)
 	}
 	// Equal p runs as in gemmRange; each run after the first adds to C.
-	nblk := (k + kcMax - 1) / kcMax
-	kc := (k + nblk - 1) / nblk
+	kc := runLen(k)
 	for i0 := 0; i0 < m; i0 += simdMC {
 		mb := min(simdMC, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
