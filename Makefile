@@ -8,7 +8,7 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: vaeaug all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
+.PHONY: bench-browser vaeaug all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
 
 all: test
 
@@ -119,6 +119,11 @@ tests/firefox/node_modules/.package-lock.json: tests/firefox/package-lock.json
 ## Node, ending with one img/s line per model (native, wasm-simd, wasm-scalar).
 bench: bench-native bench-wasm bench-summary
 
+## bench-browser: the same model steps and GEMMs in a worker of headless
+## Chromium, with and without the SIMD128 module (COUNT=3 runs, medians).
+bench-browser: simd-deps e2e-deps
+	GO=$(GO) node tests/bench/run.mjs
+
 bench-summary: simd-deps
 	GO=$(GO) scripts/bench-summary.sh
 
@@ -139,3 +144,8 @@ vaeaug:
 clean:
 	rm -rf bin out
 	find static/gen -mindepth 1 ! -name README.md -delete
+
+## test-load: 200 concurrent clients against the real server on 127.0.0.1 (bounded; prints p50/p99 and peak memory).
+test-load: build
+	$(GO) test -tags load -run TestLoad -count=1 -v ./cmd/serve
+.PHONY: test-load

@@ -1,0 +1,108 @@
+// make bench-browser: the training-step, inference and GEMM benchmarks of
+// core/model and core/kernels, compiled to wasm as test binaries and run in a
+// dedicated worker of headless Chromium (Debian's /usr/bin/chromium, driven
+// by playwright-core from tests/e2e), with the SIMD128 kernel module and
+// without it, each COUNT times (env, default 3). It ends with the lines
+//   classifier-train img/s: chromium-simd N, chromium-scalar N
+// (medians), as scripts/bench-summary.sh does for Node and native.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { root, log } from '../harness.mjs';
+
+const COUNT = Number(process.env.COUNT || 3);
+const BENCHTIME = process.env.BENCHTIME || '5x';
+const go = process.env.GO || 'go';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-bench-'));
+const wasmEnv = { ...process.env, GOOS: 'js', GOARCH: 'wasm' };
+log('building the test binaries for js/wasm');
+execFileSync(go, ['test', '-c', '-o', path.join(dir, 'model.wasm'), './core/model'], { cwd: root, env: wasmEnv, stdio: 'inherit' });
+execFileSync(go, ['test', '-c', '-o', path.join(dir, 'kernels.wasm'), './core/kernels'], { cwd: root, env: wasmEnv, stdio: 'inherit' });
+execFileSync('node', ['scripts/build-simd.mjs', path.join(dir, 'simd.wasm')], { cwd: root, stdio: 'inherit' });
+const goroot = execFileSync(go, ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+fs.copyFileSync(path.join(goroot, 'lib/wasm/wasm_exec.js'), path.join(dir, 'wasm_exec.js'));
+for (const f of ['bench.html', 'bench.js', 'bench-worker.js']) {
+  fs.copyFileSync(path.join(root, 'tests/bench', f), path.join(dir, f));
+}
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const server = http.createServer((req, res) => {
+  const name = path.basename(new URL(req.url, 'http://x').pathname) || 'bench.html';
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'Content-Type': types[path.extname(name)] || 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-bench-chromium-'));
+const browser = await chromium.launchPersistentContext(userDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = browser.pages()[0] || await browser.newPage();
+  page.setDefaultTimeout(0);
+  await page.goto(base + 'bench.html');
+  log(`Chromium ${browser.browser() ? browser.browser().version() : ''}, ${COUNT} runs each`);
+
+  // run executes one test binary in a fresh worker and returns its lines.
+  const run = async (binary, args, simd) => {
+    const { lines, code } = await page.evaluate(([b, a, s]) => window.runBench(b, a, s), [binary, args, simd]);
+    if (code !== 0) throw new Error(`${binary} ${args.join(' ')} (simd ${simd}) exited ${code}:\n${lines.join('\n')}`);
+    return lines;
+  };
+  // metric picks "name value" for every benchmark line reporting unit.
+  const metric = (lines, unit) => lines.filter((l) => l.startsWith('Benchmark')).flatMap((l) => {
+    const f = l.trim().split(/\s+/);
+    const i = f.indexOf(unit);
+    return i > 0 ? [[f[0].replace(/-\d+$/, ''), Number(f[i - 1])]] : [];
+  });
+  const median = (pairs, name) => {
+    const v = pairs.filter(([n]) => n === name).map(([, x]) => x).sort((a, b) => a - b);
+    if (!v.length) return 'n/a';
+    return String(v.length % 2 ? v[(v.length - 1) / 2] : +((v[v.length / 2 - 1] + v[v.length / 2]) / 2).toPrecision(4));
+  };
+
+  const steps = '^Benchmark(ClassifierTrainStep|VAETrainStep|ClassifierInference)$';
+  const out = { simd: [], scalar: [], gsimd: [], gscalar: [] };
+  // Alternate the two so that load from elsewhere hits both alike.
+  for (let i = 0; i < COUNT; i++) {
+    for (const [key, simd] of [['simd', true], ['scalar', false]]) {
+      log(`model steps, ${key}, run ${i + 1}`);
+      out[key].push(...await run('model.wasm', ['-test.run', '^$', '-test.bench', steps, '-test.benchtime', BENCHTIME], simd));
+      out['g' + key].push(...await run('kernels.wasm', ['-test.run', '^$', '-test.bench', '^BenchmarkGemm(|TA|TB)$', '-test.benchtime', '3x'], simd));
+    }
+  }
+  const gs = metric(out.gsimd, 'GFLOP/s');
+  const gc = metric(out.gscalar, 'GFLOP/s');
+  console.log(`GEMM GFLOP/s in a Chromium worker (median of ${COUNT}):`);
+  for (const name of [...new Set(gs.map(([n]) => n))]) {
+    console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)}  chromium-scalar ${median(gc, name).padStart(6)}`);
+  }
+  const s = metric(out.simd, 'img/s');
+  const c = metric(out.scalar, 'img/s');
+  for (const [b, label] of [['ClassifierTrainStep', 'classifier-train'], ['VAETrainStep', 'vae-train'], ['ClassifierInference', 'classifier-infer']]) {
+    const name = 'Benchmark' + b;
+    const vs = median(s, name);
+    if (vs === 'n/a') failed = true;
+    console.log(`${label} img/s: chromium-simd ${vs}, chromium-scalar ${median(c, name)}`);
+  }
+} catch (err) {
+  console.error(err.stack || String(err));
+  failed = true;
+} finally {
+  await browser.close();
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(userDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
