@@ -50,6 +50,7 @@ type studyFlags struct {
 	quick       bool
 	arms        stringList
 	k           intList
+	controlK    intList
 	seed        uint64
 	vaeEpochs   int
 	snapshots   intList
@@ -73,6 +74,7 @@ type studyFlags struct {
 func (f *studyFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quick, "quick", false, "short budgets for a fast look")
 	fs.Var(&f.arms, "arms", "arms to train, comma-separated: baseline, step-matched, noise, vae, classic, vae+classic (default baseline,vae)")
+	fs.Var(&f.controlK, "control-k", "train the step-matched and noise controls only at these k (default every k)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (subset, weights, samples)")
 	fs.IntVar(&f.vaeEpochs, "vae-epochs", 0, "VAE training epochs (default 200; 30 with -quick)")
 	fs.Var(&f.snapshots, "snapshots", "epochs at which VAE snapshots (training levels) are taken, e.g. 50,200")
@@ -100,7 +102,7 @@ func (f *studyFlags) config(n int) study.Config {
 		base = study.Quick()
 	}
 	c := study.Config{
-		N: n, K: f.k, Arms: f.arms, Seed: f.seed,
+		N: n, K: f.k, ControlK: f.controlK, Arms: f.arms, Seed: f.seed,
 		VAEBatch: f.vaeBatch, VAEEpochs: f.vaeEpochs, SnapshotEpochs: f.snapshots,
 		Batch: f.batch, EvalEvery: f.evalEvery, Patience: f.patience, MaxSteps: f.maxSteps,
 		ValSize: f.valSize, TestSize: f.testSize,

@@ -10,7 +10,11 @@ type Config struct {
 	N    int      `json:"n"`    // originals, a positive multiple of 10 (n/10 per class)
 	K    []int    `json:"k"`    // generated copies per original, one augmented arm per k
 	Arms []string `json:"arms"` // which arms to train (ArmBaseline, ArmVAE, …)
-	Seed uint64   `json:"seed"`
+	// ControlK, when not empty, limits the control arms (step-matched and
+	// noise) to these k, so a grid can carry the controls at one k without
+	// paying for them at every k. Empty means every k.
+	ControlK []int  `json:"control_k,omitempty"`
+	Seed     uint64 `json:"seed"`
 
 	// VAE training: VAEEpochs epochs of VAEBatch images with RMSprop(1e-3).
 	// Snapshots are taken after each epoch listed in SnapshotEpochs (the
@@ -39,7 +43,7 @@ func Defaults() Config {
 	return Config{
 		N: 100, K: []int{10}, Arms: []string{ArmBaseline, ArmVAE}, Seed: 1,
 		VAEBatch: 32, VAEEpochs: 200, SnapshotEpochs: []int{50, 200},
-		Batch: 32, EvalEvery: 100, Patience: 10, MaxSteps: 5000,
+		Batch: 32, EvalEvery: 100, Patience: 5, MaxSteps: 3000,
 		ValSize: 2000, TestSize: 10000,
 	}
 }
@@ -116,6 +120,11 @@ func (c Config) Validate() error {
 	case c.ValSize < 10 || c.TestSize < 10:
 		return fmt.Errorf("validation size %d, test size %d: want at least 10 each", c.ValSize, c.TestSize)
 	}
+	for _, k := range c.ControlK {
+		if !slices.Contains(c.K, k) {
+			return fmt.Errorf("control k = %d: want one of the run's k %v", k, c.K)
+		}
+	}
 	for _, a := range c.Arms {
 		if !slices.Contains(knownArms, a) {
 			return fmt.Errorf("arm %q: want one of %v", a, knownArms)
@@ -140,6 +149,11 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// controlAt reports whether the control arms train at k.
+func (c Config) controlAt(k int) bool {
+	return len(c.ControlK) == 0 || slices.Contains(c.ControlK, k)
 }
 
 // needsK reports whether any configured arm generates copies.

@@ -90,7 +90,7 @@ func Run(ctx context.Context, cfg Config, d *Data, h Hooks) (*Result, error) {
 			if err := finish(a, err, s); err != nil {
 				return nil, err
 			}
-			if len(levels) == 0 && has(ArmStepMatched) {
+			if len(levels) == 0 && has(ArmStepMatched) && cfg.controlAt(k) {
 				if err := t.stepMatched(ctx, orig, a, finish); err != nil {
 					return nil, err
 				}
@@ -100,7 +100,7 @@ func Run(ctx context.Context, cfg Config, d *Data, h Hooks) (*Result, error) {
 			loadParams(vae.Params(), lv.weights)
 			first := -1 // index in res.Arms of the level's first augmented arm
 			for _, arm := range []string{ArmVAE, ArmVAEClassic, ArmNoise} {
-				if !has(arm) {
+				if !has(arm) || (arm == ArmNoise && !cfg.controlAt(k)) {
 					continue
 				}
 				s := time.Now()
@@ -135,7 +135,7 @@ func Run(ctx context.Context, cfg Config, d *Data, h Hooks) (*Result, error) {
 					first = len(res.Arms) - 1
 				}
 			}
-			if first >= 0 && has(ArmStepMatched) {
+			if first >= 0 && has(ArmStepMatched) && cfg.controlAt(k) {
 				if err := t.stepMatched(ctx, orig, res.Arms[first], finish); err != nil {
 					return nil, err
 				}

@@ -3,9 +3,12 @@ package study
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"vaeaug/core/data"
@@ -90,6 +93,34 @@ func TestArmsSeeWhatTheyShould(t *testing.T) {
 	// baseline, classic, then per level: vae, vae+classic, noise, step-matched.
 	if len(res.Arms) != 2+2*4 {
 		t.Errorf("%d arms, want 10", len(res.Arms))
+	}
+}
+
+// TestControlK checks that ControlK limits the control arms to its k and
+// leaves the VAE arms at every k.
+func TestControlK(t *testing.T) {
+	if runtime.GOARCH == "wasm" {
+		t.Skip("trains several classifiers; checked natively")
+	}
+	d := loadMNIST(t)
+	cfg := tiny()
+	cfg.K, cfg.ControlK, cfg.SnapshotEpochs = []int{1, 2}, []int{2}, []int{2}
+	cfg.Arms = []string{ArmVAE, ArmNoise, ArmStepMatched}
+	res, err := Run(context.Background(), cfg, d, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range res.Arms {
+		got = append(got, fmt.Sprintf("%s@%d", a.Arm, a.K))
+	}
+	want := []string{"vae@1", "vae@2", "noise@2", "step-matched@2"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("arms %v, want %v", got, want)
+	}
+	cfg.ControlK = []int{3}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "control k") {
+		t.Fatalf("control k outside the run's k: error %v, want one naming control k", err)
 	}
 }
 
