@@ -14,7 +14,7 @@ all: test
 
 ## test: format and vet checks, native tests, the core tests again as wasm
 ## under Node, and the page end to end in headless Chromium.
-test: fmt-check vet fma-check test-native test-wasm test-e2e
+test: fmt-check vet fma-check test-native test-wasm test-e2e test-load
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

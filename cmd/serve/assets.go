@@ -171,10 +171,13 @@ func (s *assetStore) load(name string) (*asset, error) {
 	}
 	info, err := fs.Stat(s.fsys, name)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+		if !errors.Is(err, fs.ErrNotExist) {
+			// A symbolic link out of an os.Root ("path escapes from
+			// parent"), a file we may not read: not an asset, and
+			// answered 404 like a missing file rather than 500.
+			s.logger.Warn("not serving a file that cannot be looked at", "name", name, "err", err)
 		}
-		return nil, err
+		return nil, nil
 	}
 	if !info.Mode().IsRegular() {
 		return nil, nil

@@ -80,33 +80,26 @@ func main() {
 // is called with the base URL once the server is listening; tests use it to
 // learn the port of "-addr 127.0.0.1:0".
 func run(ctx context.Context, stopSignals func(), args []string, stdout, stderr io.Writer, ready func(url string)) error {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	addr := flags.String("addr", "127.0.0.1:8080", "`host:port` to listen on; \":8080\" serves the LAN (not a secure context)")
-	dir := flags.String("dir", "", "serve the files of `DIR` (e.g. static) instead of the embedded ones, for development")
-	logFormat := flags.String("log", "text", "access log format: text or json")
-	if err := flags.Parse(args); err != nil {
+	opts, err := parseArgs(args, stderr)
+	if err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
 
 	var logger *slog.Logger
-	switch *logFormat {
+	switch opts.log {
 	case "text":
 		logger = slog.New(slog.NewTextHandler(stderr, nil))
 	case "json":
 		logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	default:
-		return fmt.Errorf("-log %q: want text or json", *logFormat)
+		return fmt.Errorf("-log %q: want text or json", opts.log)
 	}
 
 	fsys, live := static.FS, false
-	if *dir != "" {
+	if opts.dir != "" {
 		// An os.Root refuses to follow symbolic links out of the directory,
 		// which os.DirFS would do.
-		root, err := os.OpenRoot(*dir)
+		root, err := os.OpenRoot(opts.dir)
 		if err != nil {
 			return err
 		}
@@ -123,12 +116,12 @@ func run(ctx context.Context, stopSignals func(), args []string, stdout, stderr 
 		}
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		return err
 	}
 	srv := newServer(h, logger)
-	url := announce(stdout, ln.Addr().(*net.TCPAddr), *dir)
+	url := announce(stdout, ln.Addr().(*net.TCPAddr), opts.dir)
 	logger.Info("listening", "addr", ln.Addr().String(), "url", url)
 	if ready != nil {
 		ready(url)
@@ -136,15 +129,61 @@ func run(ctx context.Context, stopSignals func(), args []string, stdout, stderr 
 	return serve(ctx, stopSignals, srv, ln, logger)
 }
 
+// options are the command-line settings.
+type options struct {
+	addr, dir, log string
+}
+
+// defaultAddr keeps the server on this machine unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
+// parseArgs parses the command line; usage and errors go to stderr.
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var opts options
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.StringVar(&opts.addr, "addr", defaultAddr, "`host:port` to listen on; \":8080\" serves the LAN (not a secure context)")
+	flags.StringVar(&opts.dir, "dir", "", "serve the files of `DIR` (e.g. static) instead of the embedded ones, for development")
+	flags.StringVar(&opts.log, "log", "text", "access log format: text or json")
+	if err := flags.Parse(args); err != nil {
+		return options{}, err
+	}
+	if flags.NArg() > 0 {
+		return options{}, fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	return opts, nil
+}
+
+// limits are the timeouts and size limit of the http.Server; tests shorten
+// the timeouts to watch them work in a second.
+type limits struct {
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	maxHeaderBytes                                            int
+}
+
+// productionLimits are the limits the command runs with.
+var productionLimits = limits{
+	readHeaderTimeout: readHeaderTimeout,
+	readTimeout:       readTimeout,
+	writeTimeout:      writeTimeout,
+	idleTimeout:       idleTimeout,
+	maxHeaderBytes:    maxHeaderBytes,
+}
+
 // newServer returns the http.Server for handler h, with the limits above.
 func newServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return newServerWith(h, logger, productionLimits)
+}
+
+// newServerWith returns the http.Server for handler h with limits l.
+func newServerWith(h http.Handler, logger *slog.Logger, l limits) *http.Server {
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: l.readHeaderTimeout,
+		ReadTimeout:       l.readTimeout,
+		WriteTimeout:      l.writeTimeout,
+		IdleTimeout:       l.idleTimeout,
+		MaxHeaderBytes:    l.maxHeaderBytes,
 		// Otherwise net/http answers "OPTIONS *" itself, without our
 		// headers; our handler answers it 405 like any other method.
 		DisableGeneralOptionsHandler: true,

@@ -257,6 +257,33 @@ func TestServerLimits(t *testing.T) {
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
 		t.Errorf("timeouts not all set: %+v", srv)
 	}
+	// The production server runs with the documented constants, and they
+	// make sense together: the header must be read within the whole
+	// request's time, and a response may take far longer than a request.
+	for _, c := range []struct {
+		name      string
+		got, want time.Duration
+	}{
+		{"ReadHeaderTimeout", srv.ReadHeaderTimeout, readHeaderTimeout},
+		{"ReadTimeout", srv.ReadTimeout, readTimeout},
+		{"WriteTimeout", srv.WriteTimeout, writeTimeout},
+		{"IdleTimeout", srv.IdleTimeout, idleTimeout},
+	} {
+		if c.got != c.want || c.got <= 0 {
+			t.Errorf("%s = %v, want %v (non-zero)", c.name, c.got, c.want)
+		}
+	}
+	if srv.MaxHeaderBytes != maxHeaderBytes {
+		t.Errorf("MaxHeaderBytes = %d, want %d", srv.MaxHeaderBytes, maxHeaderBytes)
+	}
+	if !(srv.ReadHeaderTimeout <= srv.ReadTimeout && srv.ReadTimeout < srv.WriteTimeout) {
+		t.Errorf("ReadHeaderTimeout %v, ReadTimeout %v, WriteTimeout %v: want increasing",
+			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout)
+	}
+	if srv.ReadHeaderTimeout > 10*time.Second || srv.WriteTimeout < time.Minute {
+		t.Errorf("ReadHeaderTimeout %v (slow-loris), WriteTimeout %v (the wasm on slow Wi-Fi): out of range",
+			srv.ReadHeaderTimeout, srv.WriteTimeout)
+	}
 	if srv.MaxHeaderBytes <= maxURLBytes {
 		t.Errorf("MaxHeaderBytes %d leaves no room for the handler's 414 (maxURLBytes %d)", srv.MaxHeaderBytes, maxURLBytes)
 	}
