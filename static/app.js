@@ -22,6 +22,7 @@ const app = {
   state: 'idle',
   run: null, // the run in progress: {runId, startId, config, raw, preset, url, …}
   queue: [], // grid cells still to run
+  grid: null, // the grid being run or interrupted: {id, cells, createdAt} (see runGrid)
   samples: new Map(), // key → samples event
   dataLoaded: false,
   loadInfo: null,
@@ -40,6 +41,7 @@ function setState(s) {
   $('grid').disabled = running;
   $('stop').disabled = !running;
   $('pause').disabled = !running;
+  showResume();
   if (!running) {
     $('pause').textContent = 'Pause';
     app.paused = false;
@@ -305,12 +307,12 @@ function startRun(ev) {
   launch(configOf(values), raw);
 }
 
-function launch(config, raw, label) {
+function launch(config, raw, label, grid) {
   if (!trainer.worker || trainer.dead) bootWorker();
   const preset = presetOf(raw) || app.basePreset || 'quick';
   const url = location.pathname + toURL(preset, raw, false);
   app.run = {
-    startId: 0, runId: 0, config, raw, preset, url, label: label || '',
+    startId: 0, runId: 0, config, raw, preset, url, label: label || '', grid: grid || null,
     startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0,
   };
   resetProgress(config);
@@ -352,22 +354,71 @@ function togglePause() {
   trainer.send(app.paused ? 'resume' : 'pause');
 }
 
+// The grid's plan is saved (store.saveGrid) until its last cell finishes,
+// and every finished cell's result is tagged grid: {id, cell}. A reload, a
+// Stop or a dead trainer thus loses at most the cell in progress: "Resume
+// grid" runs the cells of the plan that have no result yet, with the plan's
+// settings.
 function runGrid() {
   if (app.state === 'running') return;
   const raw = readForm();
   const { errors, values } = validate({ ...raw, n: '100', k: '10,50,250', aug: raw.aug === 'none' ? 'vae' : raw.aug });
   if (showAllErrors(errors)) return;
-  app.queue = [100, 200, 400, 800].map((n, i) => ({
+  const id = 'grid-' + Date.now().toString(36);
+  const cells = [100, 200, 400, 800].map((n, i) => ({
     config: configOf({ ...values, n, k: [10, 50, 250] }),
     raw: { ...raw, n: String(n), k: '10,50,250', aug: values.aug },
     label: `Grid ${i + 1}/4 (n=${n})`,
+    grid: { id, cell: i },
   }));
+  app.grid = { id, cells, createdAt: new Date().toISOString() };
+  store.saveGrid(app.grid);
+  app.queue = cells.slice();
   nextInQueue();
+}
+
+// pendingCells are the cells of the current grid without a result.
+function pendingCells() {
+  const g = app.grid;
+  if (!g) return [];
+  const done = new Set(app.results.filter((r) => r.grid && r.grid.id === g.id).map((r) => r.grid.cell));
+  return g.cells.filter((c) => !done.has(c.grid.cell));
+}
+
+function resumeGrid() {
+  if (app.state === 'running' || !app.grid) return;
+  const left = pendingCells();
+  if (!left.length) {
+    finishGrid();
+    return;
+  }
+  $('form-error').textContent = '';
+  app.queue = left;
+  nextInQueue();
+}
+
+function finishGrid() {
+  app.grid = null;
+  store.clearGrid();
+  showResume();
+}
+
+// showResume offers "Resume grid" when a grid has cells left and nothing runs.
+function showResume() {
+  const b = $('resume-grid');
+  if (!b) return;
+  const left = pendingCells();
+  b.hidden = app.state === 'running' || !left.length;
+  if (left.length) {
+    const n = app.grid.cells.length;
+    b.textContent = `Resume grid (${n - left.length} of ${n} runs done)`;
+    b.title = `Run the ${left.length} grid runs that have not finished, with the settings the grid started with`;
+  }
 }
 
 function nextInQueue() {
   const cell = app.queue.shift();
-  if (cell) launch(cell.config, cell.raw, cell.label);
+  if (cell) launch(cell.config, cell.raw, cell.label, cell.grid);
 }
 
 // ---------------------------------------------------------------- progress
@@ -543,6 +594,7 @@ async function onResult(m) {
     settings: run.raw,
     ...r,
   };
+  if (run.grid) entry.grid = run.grid;
   app.lastTiming = {
     firstStepSeconds: run.firstStepAt ? (run.firstStepAt - run.startedAt) / 1000 : null,
     wallSeconds: (performance.now() - run.startedAt) / 1000,
@@ -558,6 +610,7 @@ async function onResult(m) {
   if (app.queue.length) {
     nextInQueue();
   } else {
+    if (run.grid && !pendingCells().length) finishGrid();
     setState('done');
     status(`Done in ${duration(app.lastTiming.wallSeconds)}.`);
   }
@@ -772,6 +825,7 @@ function renderAll(latest) {
   renderResult($('result-body'), latest || app.results[app.results.length - 1]);
   renderTable($('table'), app.results, deleteRun);
   renderFigureControls();
+  showResume();
 }
 
 function renderFigureControls() {
@@ -823,6 +877,8 @@ async function exportNPZ(which) {
 
 async function init() {
   buildForm();
+  $('grid').after(h('button', { type: 'button', id: 'resume-grid', hidden: true, text: 'Resume grid' }));
+  app.grid = store.loadGrid();
   const { preset, raw, autorun } = fromURL(location.search);
   app.basePreset = preset;
   writeForm(raw);
@@ -833,6 +889,7 @@ async function init() {
   $('stop').addEventListener('click', stopRun);
   $('pause').addEventListener('click', togglePause);
   $('grid').addEventListener('click', runGrid);
+  $('resume-grid').addEventListener('click', resumeGrid);
   $('copy-link').addEventListener('click', async () => {
     syncURL();
     const link = location.origin + location.pathname + toURL(presetOf(readForm()) || app.basePreset, readForm(), true);

@@ -5,6 +5,10 @@
 // survive a reload. Every function resolves even when
 // IndexedDB is unavailable (private windows): the page then works without
 // persistence.
+//
+// The plan of a grid in progress (its id and cells; see runGrid in app.js)
+// is small and kept in localStorage under "vaeaug.grid" until its last cell
+// finishes, so that a reload can resume it.
 
 const DB = 'vaeaug';
 const VERSION = 1;
@@ -62,3 +66,30 @@ export const clearRuns = () => tx('runs', 'readwrite', (s) => s.clear());
 export const saveWeights = (w) => tx('weights', 'readwrite', (s) => s.put(w));
 export const loadWeights = () => tx('weights', 'readonly', (s) => s.getAll()).then((r) => r || []);
 export const clearWeights = () => tx('weights', 'readwrite', (s) => s.clear());
+
+const GRID_KEY = 'vaeaug.grid';
+
+// loadGrid returns the saved grid plan, or null (none, unreadable, or no
+// localStorage).
+export function loadGrid() {
+  try {
+    const g = JSON.parse(localStorage.getItem(GRID_KEY) || 'null');
+    const ok = g && typeof g.id === 'string' && Array.isArray(g.cells) && g.cells.length > 0 &&
+      g.cells.every((c) => c && c.config && c.raw && typeof c.label === 'string' && c.grid && c.grid.id === g.id);
+    return ok ? g : null;
+  } catch (err) {
+    return null;
+  }
+}
+
+export function saveGrid(g) {
+  try {
+    localStorage.setItem(GRID_KEY, JSON.stringify(g));
+  } catch (err) { /* no persistence: the grid still runs */ }
+}
+
+export function clearGrid() {
+  try {
+    localStorage.removeItem(GRID_KEY);
+  } catch (err) { /* nothing kept */ }
+}

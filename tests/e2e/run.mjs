@@ -7,7 +7,11 @@
 // exits non-zero on any failure.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), VAEAUG_E2E_SERVER=dev,
-// VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run).
+// VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run),
+// E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
+// only those, plus the closing console check). The ids: small-run, samples,
+// reload (both need small-run), stop, bad-setting, dead-worker, stop-start,
+// settings, grid-reload.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -19,8 +23,19 @@ import { fileURLToPath } from 'node:url';
 
 import { root, SMALL, LONG, log, results, check, assert, finish } from '../harness.mjs';
 
+// A grid whose first cell (n = 100, k = 10, 50, 250, classic augmentation)
+// takes about 20 s on two busy cores.
+const GRID = 'n=100&aug=classic&control=0&k=10&seed=1&preset=quick&epochs=1&steps=10&eval=5&patience=1&val=50&test=50&batch=16&vaebatch=32';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const only = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+
+// step runs check name unless E2E_ONLY leaves its id out.
+async function step(id, name, fn) {
+  if (only.length && !only.includes(id)) return;
+  await check(name, fn);
+}
 
 
 
@@ -73,6 +88,53 @@ async function startServer(tmp) {
 
 const state = (page) => page.evaluate(() => document.body.dataset.state);
 
+// workerTargets lists the dedicated workers Chromium's DevTools protocol
+// knows of (cdp: a CDP session of the page).
+async function workerTargets(cdp) {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'worker');
+}
+
+// workerMemory measures each worker through a (non-flattened) DevTools
+// session attached to it: wasm, the byte sizes of its WebAssembly.Memory
+// objects (Go's linear memory), found with Runtime.queryObjects; heap, its JS
+// heap in use (Runtime.getHeapUsage).
+async function workerMemory(cdp) {
+  const out = [];
+  for (const w of await workerTargets(cdp)) {
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: w.targetId, flatten: false });
+    let next = 0;
+    const waiting = new Map();
+    const onMessage = (e) => {
+      if (e.sessionId !== sessionId) return;
+      const m = JSON.parse(e.message);
+      const p = waiting.get(m.id);
+      if (!p) return;
+      waiting.delete(m.id);
+      if (m.error) p.reject(new Error(m.error.message));
+      else p.resolve(m.result);
+    };
+    cdp.on('Target.receivedMessageFromTarget', onMessage);
+    const send = (method, params = {}) => new Promise((resolve, reject) => {
+      const id = ++next;
+      waiting.set(id, { resolve, reject });
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    });
+    try {
+      const proto = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+      const found = await send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+      const sizes = await send('Runtime.callFunctionOn', { objectId: found.objects.objectId, returnByValue: true,
+        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }' });
+      const heap = await send('Runtime.getHeapUsage');
+      out.push({ url: w.url, wasm: sizes.result.value, heap: heap.usedSize });
+    } finally {
+      cdp.off('Target.receivedMessageFromTarget', onMessage);
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    }
+  }
+  return out;
+}
+
 async function waitState(page, want, timeoutMs) {
   await page.waitForFunction((w) => w.includes(document.body.dataset.state), want, { timeout: timeoutMs, polling: 100 });
   return state(page);
@@ -93,6 +155,16 @@ async function main() {
       viewport: { width: 1400, height: 1000 },
     });
     const page = ctx.pages()[0] || (await ctx.newPage());
+    // Record the type of every message the page posts to a worker, so that a
+    // check can tell that no run was started.
+    await page.addInitScript(() => {
+      const post = Worker.prototype.postMessage;
+      window.testPosted = [];
+      Worker.prototype.postMessage = function (...args) {
+        window.testPosted.push(args[0] && args[0].type);
+        return post.apply(this, args);
+      };
+    });
     const problems = [];
     page.on('pageerror', (e) => problems.push('page error: ' + e.message));
     page.on('console', (m) => {
@@ -100,7 +172,7 @@ async function main() {
     });
 
     let firstRun = null;
-    await check('a small run from the URL finishes with the accuracy shown', async () => {
+    await step('small-run', 'a small run from the URL finishes with the accuracy shown', async () => {
       const t0 = Date.now();
       await page.goto(`${server.base}/?${SMALL}&autorun=1`);
       const s = await waitState(page, ['done', 'error'], 600000);
@@ -146,7 +218,7 @@ async function main() {
       }
     });
 
-    await check('the sample canvases are not blank', async () => {
+    await step('samples', 'the sample canvases are not blank', async () => {
       const ink = await page.evaluate(() => {
         // The grid is one row per original: the original, a wider gap, then
         // its samples; tiles are 28 px with 2 px gaps (static/pictures.js).
@@ -190,7 +262,7 @@ async function main() {
       assert(ink.samples > 0 && ink.sampleInk >= ink.samples / 2, `the generated images look blank: ${JSON.stringify(ink)}`);
     });
 
-    await check('a reload keeps the results (IndexedDB)', async () => {
+    await step('reload', 'a reload keeps the results (IndexedDB)', async () => {
       await page.reload();
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.results.length > 0, null, { timeout: 15000 });
       const after = await page.evaluate(() => ({ results: window.vaeaug.results, state: document.body.dataset.state }));
@@ -202,7 +274,10 @@ async function main() {
       assert(shown.includes((base.test_acc * 100).toFixed(1) + '%'), 'the reloaded page does not show the accuracy');
     });
 
-    await check('stop works mid-run', async () => {
+    await step('stop', 'stop works mid-run', async () => {
+      await page.goto(`${server.base}/?${LONG}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      const before = await page.evaluate(() => window.vaeaug.results.length);
       await page.goto(`${server.base}/?${LONG}&autorun=1`);
       await waitState(page, ['running'], 10000);
       // Wait for training to be under way (a classifier step reported).
@@ -216,10 +291,10 @@ async function main() {
       log(`  idle ${took.toFixed(2)} s after Stop; status: ${await page.textContent('#status')}`);
       assert(took <= 2.5, `stop took ${took.toFixed(2)} s`);
       const n = await page.evaluate(() => window.vaeaug.results.length);
-      assert(n === 1, `a stopped run must not be added to the results (have ${n})`);
+      assert(n === before, `a stopped run must not be added to the results (have ${n}, had ${before})`);
     });
 
-    await check('a bad setting is refused next to its field and nothing starts', async () => {
+    await step('bad-setting', 'a bad setting is refused next to its field and nothing starts', async () => {
       await page.goto(`${server.base}/?n=7&autorun=1`);
       await page.waitForFunction(() => document.getElementById('err-n').textContent !== '', null, { timeout: 10000 });
       await page.waitForTimeout(1000);
@@ -241,21 +316,338 @@ async function main() {
       assert((await state(page)) === 'idle', 'a run started with k=ten');
     });
 
-    await check('a dead worker is reported, results are kept, and restart works', async () => {
+    await step('stop-start', 'stop, then start again: one worker, no doubled or backward progress, memory flat from one start and stop to the next', async () => {
+      await page.goto(`${server.base}/?${LONG}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+      const cdp = await ctx.newCDPSession(page);
+      try {
+        const idle = await workerMemory(cdp);
+        assert(idle.length === 1 && page.workers().length === 1,
+          `before any run: ${page.workers().length} workers (page), ${idle.length} (DevTools)`);
+        // Record every event the page receives and, every 50 ms, the active
+        // stage's progress bar.
+        await page.evaluate(() => {
+          const app = window.vaeaug;
+          app.testEvents = [];
+          app.testBars = [];
+          const t = app.trainer;
+          const orig = t.onEvent;
+          t.onEvent = (m) => {
+            app.testEvents.push({ type: m.type, runId: m.runId || 0, id: m.id || 0, stage: m.stage, arm: m.arm, k: m.k,
+              level: m.level, done: m.done, loss: m.loss, valAcc: m.valAcc });
+            orig(m);
+          };
+          app.testSampler = setInterval(() => {
+            const li = document.querySelector('#stages .stage.active');
+            if (li && app.run) app.testBars.push([app.run.runId, li.querySelector('.name').textContent, li.querySelector('progress').value]);
+          }, 50);
+        });
+        const cycles = [];
+        // At least three cycles; then more (at most eight) until Go's linear
+        // memory, which only grows, stays the same over a whole cycle.
+        const flat = () => cycles.length >= 2 && cycles.at(-1).mem[0].wasm[0] === cycles.at(-2).mem[0].wasm[0];
+        for (let i = 0; i < 8 && (i < 3 || !flat()); i++) {
+          const from = await page.evaluate(() => window.vaeaug.testEvents.length);
+          await page.click('#start');
+          await page.waitForFunction((f) => window.vaeaug.testEvents.slice(f)
+            .filter((e) => e.type === 'progress' && e.stage === 'train classifier').length >= 5, from, { timeout: 120000, polling: 100 });
+          await page.waitForTimeout(500);
+          const running = { page: page.workers().length, devtools: (await workerTargets(cdp)).length };
+          const t = Date.now();
+          await page.click('#stop');
+          await waitState(page, ['idle'], 5000);
+          const stopSeconds = (Date.now() - t) / 1000;
+          const restarted = /restarted/.test(await page.textContent('#status'));
+          if (restarted) {
+            await page.waitForFunction(() => window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+          }
+          await page.waitForTimeout(500);
+          const mem = await workerMemory(cdp);
+          cycles.push({ from, running, stopSeconds, restarted, workers: page.workers().length, mem });
+        }
+        const ev = await page.evaluate(() => window.vaeaug.testEvents);
+        const bars = await page.evaluate(() => {
+          clearInterval(window.vaeaug.testSampler);
+          return window.vaeaug.testBars;
+        });
+        const mib = (b) => (b / 1048576).toFixed(1);
+        log(`  wasm memory (MiB) idle ${mib(idle[0].wasm[0])}, after each stop: ` +
+          cycles.map((c) => c.mem.map((m) => mib(m.wasm[0])).join('+') + (c.restarted ? ' (worker restarted)' : '')).join(', ') +
+          `; worker JS heap (MiB) idle ${mib(idle[0].heap)}, after each stop: ${cycles.map((c) => c.mem.map((m) => mib(m.heap)).join('+')).join(', ')}` +
+          `; stop took ${cycles.map((c) => c.stopSeconds.toFixed(2)).join(', ')} s; ${ev.length} events`);
+        const runIds = [];
+        cycles.forEach((c, i) => {
+          const seg = ev.slice(c.from, i + 1 < cycles.length ? cycles[i + 1].from : ev.length);
+          const started = seg.filter((e) => e.type === 'started');
+          assert(started.length === 1, `cycle ${i + 1}: ${started.length} started events`);
+          const runId = started[0].runId;
+          runIds.push(runId);
+          assert(c.running.page === 1 && c.running.devtools === 1, `cycle ${i + 1}: ${JSON.stringify(c.running)} workers while running`);
+          assert(c.workers === 1 && c.mem.length === 1, `cycle ${i + 1}: after Stop ${c.workers} workers (page), ${c.mem.length} (DevTools)`);
+          const prog = seg.filter((e) => e.type === 'progress' && e.stage !== 'load data');
+          const foreign = prog.filter((e) => e.runId !== runId);
+          assert(!foreign.length, `cycle ${i + 1}: ${foreign.length} progress events of another run (${foreign[0] && foreign[0].runId}) during run ${runId}`);
+          assert(!seg.some((e) => e.type === 'result' || e.type === 'armDone'), `cycle ${i + 1}: the stopped run reported a result`);
+          const stopAt = seg.findIndex((e) => e.type === 'stopped');
+          assert(c.restarted || stopAt >= 0, `cycle ${i + 1}: no stopped event and no restart`);
+          if (stopAt >= 0) {
+            const late = seg.slice(stopAt + 1).filter((e) => e.runId === runId);
+            assert(!late.length, `cycle ${i + 1}: ${late.length} events of run ${runId} after it stopped`);
+          }
+          const last = new Map();
+          for (const e of prog) {
+            const key = `${e.stage}|${e.arm}|${e.k}|${e.level}`;
+            const p = last.get(key);
+            if (p) {
+              assert(e.done >= p.done, `cycle ${i + 1}: ${key} went back from ${p.done} to ${e.done}`);
+              assert(!(e.done === p.done && e.loss === p.loss && e.valAcc === p.valAcc),
+                `cycle ${i + 1}: ${key} step ${e.done} reported twice`);
+            }
+            last.set(key, e);
+          }
+          const steps = prog.filter((e) => e.stage === 'train classifier').map((e) => e.done);
+          assert(steps.length >= 5, `cycle ${i + 1}: ${steps.length} classifier progress events`);
+        });
+        assert(new Set(runIds).size === runIds.length, 'runs reused an id: ' + runIds);
+        const posted = await page.evaluate(() => window.testPosted);
+        const count = (t) => posted.filter((x) => x === t).length;
+        assert(count('start') === cycles.length && count('stop') === cycles.length, `the page posted ${count('start')} starts and ${count('stop')} stops`);
+        const seen = new Map();
+        for (const [runId, name, value] of bars) {
+          const key = runId + '|' + name;
+          assert(!seen.has(key) || value >= seen.get(key), `the progress bar of ${name} (run ${runId}) went back from ${seen.get(key)} to ${value}`);
+          seen.set(key, value);
+        }
+        assert(bars.length > 20, `only ${bars.length} samples of the progress bars`);
+        // Go's linear memory only grows (a stopped run's garbage is reused,
+        // never returned): once the heap has its head room it must stay flat
+        // from one start and stop to the next; a leaked run would keep it
+        // growing. The worker's JS heap must stay at its idle level.
+        assert(flat(), `wasm memory still grows after ${cycles.length} start/stop cycles: ` +
+          cycles.map((c) => mib(c.mem[0].wasm[0])).join(', ') + ' MiB');
+        for (const [i, c] of cycles.entries()) {
+          const m = c.mem[0];
+          assert(m.wasm.length === 1, `cycle ${i + 1}: ${m.wasm.length} wasm memories in the worker`);
+          assert(m.heap <= idle[0].heap * 1.5 + 4 * 1048576, `the worker's JS heap grew from ${mib(idle[0].heap)} to ${mib(m.heap)} MiB in cycle ${i + 1}`);
+        }
+      } finally {
+        await cdp.detach().catch(() => {});
+      }
+    });
+
+    await step('settings', 'every setting refuses bad values, in the URL and in the form, next to its field', async () => {
+      const HUGE = '1' + '0'.repeat(99);
+      const COMMON = ['', '-5', 'abc', '1e99', HUGE, '12.5'];
+      // Out of range, below and above (then others), per field.
+      const RANGE = {
+        n: ['0', '5', '6010'], k: ['0', '1001', '10,0'], epochs: ['0', '10001'], levels: ['0', '10001', '4,2'],
+        steps: ['0', '1000001'], eval: ['0', '100001'], patience: ['0', '1001'], val: ['9', '5001'],
+        test: ['9', '10001'], batch: ['0', '1025'], vaebatch: ['0', '1025'], seed: ['0', '4294967296'],
+      };
+      const SELECTS = { aug: ['', 'gan', '1e99', '-1'], control: ['', '2', 'yes', '-1'] };
+      const table = [];
+      for (const [key, vals] of Object.entries(RANGE)) {
+        for (const v of [...COMMON, ...vals]) if (!(key === 'levels' && v === '')) table.push([key, v]);
+      }
+      for (const [key, vals] of Object.entries(SELECTS)) for (const v of vals) table.push([key, v]);
+      const keys = [...Object.keys(RANGE), ...Object.keys(SELECTS)];
+      const problemsBefore = problems.length;
+      let crashed = false;
+      const onCrash = () => { crashed = true; };
+      page.on('crash', onCrash);
+      const look = (ks) => page.evaluate((ks) => ({
+        errs: Object.fromEntries(ks.map((k) => {
+          const e = document.getElementById('err-' + k);
+          const r = e.getBoundingClientRect();
+          return [k, { text: e.textContent, shown: r.width > 0 && r.height > 0,
+            invalid: document.getElementById('field-' + k).classList.contains('invalid') }];
+        })),
+        state: document.body.dataset.state,
+        run: window.vaeaug.run,
+        posted: window.testPosted,
+        status: document.getElementById('status').textContent,
+      }), ks);
+      const refused = (r, ks, what) => {
+        for (const k of ks) {
+          const e = r.errs[k];
+          assert(e.text && e.shown && e.invalid, `${what}: no reason shown next to ${k}: ${JSON.stringify(e)}`);
+        }
+        assert(r.state === 'idle' && r.run === null, `${what}: a run started (state ${r.state})`);
+        assert(!r.posted.includes('start'), `${what}: a start message went to the worker`);
+        // The status line says "Not started: …" until the data loading
+        // (which a refused run does not stop) writes its own news there.
+        assert(!/Training|then training|Generating|Scoring/.test(r.status), `${what}: status "${r.status}"`);
+      };
+      // In the URL with autorun: every field on its own (cycling through its
+      // bad values), then each kind of bad value in every field at once.
+      const urlCases = keys.map((k, i) => {
+        const vals = table.filter(([kk]) => kk === k).map(([, v]) => v);
+        return [{ [k]: vals[i % vals.length] }];
+      }).flat();
+      const kinds = ['', '-5', 'abc', '1e99', HUGE, '99999999999', (k) => RANGE[k][0], (k) => RANGE[k][1]];
+      kinds.forEach((kind, j) => {
+        const all = {};
+        for (const k of keys) {
+          const v = SELECTS[k] ? SELECTS[k][j % SELECTS[k].length] : typeof kind === 'function' ? kind(k) : kind;
+          if (!(k === 'levels' && v === '')) all[k] = v;
+        }
+        urlCases.push(all);
+      });
+      for (const bad of urlCases) {
+        const q = new URLSearchParams({ preset: 'quick', ...bad, autorun: '1' });
+        const ks = Object.keys(bad);
+        await page.goto(`${server.base}/?${q}`);
+        await page.waitForFunction((ks) => window.vaeaug && ks.every((k) => document.getElementById('err-' + k).textContent !== ''),
+          ks, { timeout: 10000 }).catch(() => {});
+        await page.waitForTimeout(150);
+        refused(await look(ks), ks, 'URL ' + q);
+      }
+      // In the form: type each bad value, press Start, then put the good one
+      // back (its reason must go).
       await page.goto(`${server.base}/?${SMALL}`);
-      await page.waitForFunction(() => window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      await page.evaluate(() => { document.getElementById('budgets').open = true; });
+      for (const [key, v] of table) {
+        const good = await page.inputValue('#f-' + key);
+        await page.evaluate(() => { window.testPosted = []; });
+        if (SELECTS[key]) {
+          // A select cannot hold a value it does not offer: the nearest a
+          // user (or a script) gets is no choice at all.
+          await page.evaluate(([k, val]) => {
+            const s = document.getElementById('f-' + k);
+            s.value = val;
+            s.dispatchEvent(new Event('change'));
+          }, [key, v]);
+        } else {
+          await page.fill('#f-' + key, v);
+        }
+        await page.click('#start');
+        refused(await look([key]), [key], `form ${key} = ${JSON.stringify(v)}`);
+        if (SELECTS[key]) await page.selectOption('#f-' + key, good);
+        else await page.fill('#f-' + key, good);
+        const fixed = await look([key]);
+        assert(!fixed.errs[key].text && !fixed.errs[key].invalid, `form ${key}: the reason stays after the fix: ${fixed.errs[key].text}`);
+      }
+      await page.waitForTimeout(500);
+      const end = await look(keys);
+      assert(end.state === 'idle' && end.run === null && !end.posted.includes('start'), 'a run started after all: ' + end.state);
+      page.off('crash', onCrash);
+      assert(!crashed, 'the page crashed');
+      assert(problems.length === problemsBefore, 'console errors: ' + problems.slice(problemsBefore).join('\n'));
+      log(`  ${urlCases.length} URLs and ${table.length} typed values over ${keys.length} fields refused`);
+    });
+
+    await step('grid-reload', 'a reload mid-grid keeps the finished runs and the grid resumes from the next one', async () => {
+      await page.goto(`${server.base}/?${GRID}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+      const before = await page.evaluate(() => window.vaeaug.results.map((r) => r.id));
+      await page.click('#grid');
+      await waitState(page, ['running'], 10000);
+      const gridId = await page.evaluate(() => window.vaeaug.grid && window.vaeaug.grid.id);
+      assert(gridId, 'the grid has no saved plan');
+      const gridRuns = () => page.evaluate((id) => window.vaeaug.results.filter((r) => r.grid && r.grid.id === id)
+        .map((r) => ({ id: r.id, n: r.n, cell: r.grid.cell })), gridId);
+      // The first cell is finished (and stored), the second is training.
+      await page.waitForFunction(() => window.vaeaug.run && window.vaeaug.run.label.startsWith('Grid 2/4') &&
+        window.vaeaug.run.firstStepAt > 0, null, { timeout: 300000, polling: 200 });
+      const mid = await gridRuns();
+      assert(mid.length === 1 && mid[0].n === 100 && mid[0].cell === 0, 'finished grid runs: ' + JSON.stringify(mid));
+      await page.reload();
+      await page.waitForFunction(() => window.vaeaug && !document.getElementById('resume-grid').hidden, null, { timeout: 15000 });
+      const after = await page.evaluate(() => ({
+        state: document.body.dataset.state,
+        ids: window.vaeaug.results.map((r) => r.id),
+        rows: document.querySelectorAll('#table tbody tr.run-first').length,
+        button: document.getElementById('resume-grid').textContent,
+      }));
+      assert(after.state === 'idle', 'state after the reload: ' + after.state);
+      assert(JSON.stringify(after.ids) === JSON.stringify([...before, mid[0].id]),
+        `runs after the reload: ${JSON.stringify(after.ids)}; before the grid ${JSON.stringify(before)}, the grid's ${mid[0].id}`);
+      assert(after.rows === after.ids.length, `the table lists ${after.rows} of ${after.ids.length} runs`);
+      assert(after.button === 'Resume grid (1 of 4 runs done)', 'button: ' + after.button);
+      await page.click('#resume-grid');
+      await waitState(page, ['running'], 10000);
+      const resumed = await page.evaluate(() => ({ label: window.vaeaug.run.label, n: window.vaeaug.run.config.n,
+        cell: window.vaeaug.run.grid && window.vaeaug.run.grid.cell }));
+      assert(resumed.label === 'Grid 2/4 (n=200)' && resumed.n === 200 && resumed.cell === 1,
+        'the grid resumed with ' + JSON.stringify(resumed));
+      // Let the second cell finish: the grid goes on with the third.
+      await page.waitForFunction(() => window.vaeaug.run && window.vaeaug.run.label.startsWith('Grid 3/4'),
+        null, { timeout: 300000, polling: 200 });
+      const end = await gridRuns();
+      assert(JSON.stringify(end.map((r) => [r.cell, r.n])) === '[[0,100],[1,200]]', 'grid runs: ' + JSON.stringify(end));
+      assert(end[0].id === mid[0].id, 'the first cell was replaced');
+      const total = await page.evaluate(() => window.vaeaug.results.length);
+      assert(total === before.length + 2, `${total} runs, want ${before.length} + 2`);
+      await page.click('#stop');
+      await waitState(page, ['idle'], 5000);
+      const button = await page.textContent('#resume-grid');
+      assert(button === 'Resume grid (2 of 4 runs done)' && await page.isVisible('#resume-grid'), 'after Stop: ' + button);
+      // The end of a grid, without running n = 400 and 800: cut the saved
+      // plan to three cells, the last one tiny, and resume after a reload.
+      await page.evaluate(() => {
+        const g = JSON.parse(localStorage.getItem('vaeaug.grid'));
+        const c = g.cells[2];
+        Object.assign(c.config, { n: 20, k: [2] });
+        Object.assign(c.raw, { n: '20', k: '2' });
+        c.label = 'Grid 3/3 (n=20)';
+        g.cells = g.cells.slice(0, 3);
+        localStorage.setItem('vaeaug.grid', JSON.stringify(g));
+      });
+      await page.reload();
+      await page.waitForFunction(() => window.vaeaug && !document.getElementById('resume-grid').hidden, null, { timeout: 15000 });
+      assert(await page.textContent('#resume-grid') === 'Resume grid (2 of 3 runs done)', 'button: ' + await page.textContent('#resume-grid'));
+      await page.click('#resume-grid');
+      const s = await waitState(page, ['done', 'error'], 300000);
+      assert(s === 'done', 'the last cell ended in ' + s + ': ' + await page.textContent('#status'));
+      const fin = await gridRuns();
+      assert(JSON.stringify(fin.map((r) => [r.cell, r.n])) === '[[0,100],[1,200],[2,20]]', 'grid runs: ' + JSON.stringify(fin));
+      const left = await page.evaluate(() => ({ plan: localStorage.getItem('vaeaug.grid'), hidden: document.getElementById('resume-grid').hidden }));
+      assert(left.plan === null && left.hidden, 'a finished grid is still offered: ' + JSON.stringify(left));
+    });
+
+    await step('dead-worker', 'a worker killed mid-run is reported, every finished run stays listed, and restart works', async () => {
+      await page.goto(`${server.base}/?${LONG}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      const listed = () => page.evaluate(() => ({
+        ids: window.vaeaug.results.map((r) => r.id),
+        rows: document.querySelectorAll('#table tbody tr.run-first').length,
+        ns: [...document.querySelectorAll('#table tbody tr.run-first')].map((tr) => tr.children[1].textContent),
+        resume: document.getElementById('resume-grid').hidden ? '' : document.getElementById('resume-grid').textContent,
+      }));
+      const before = await listed();
+      if (!before.ids.length) log('  (no finished runs yet: run the whole script to check that they stay listed)');
+      assert(before.rows === before.ids.length, `the table lists ${before.rows} of ${before.ids.length} runs`);
+      // Kill the worker while a run trains (as a crash or an out-of-memory would).
+      await page.click('#start');
+      await page.waitForFunction(() => window.vaeaug.run && window.vaeaug.run.firstStepAt > 0, null, { timeout: 120000, polling: 100 });
       await page.evaluate(() => window.vaeaug.trainer.die(window.vaeaug.trainer.worker, 'killed by the test.'));
       const dead = await page.evaluate(() => ({
         visible: !document.getElementById('dead').hidden,
         msg: document.getElementById('dead-msg').textContent,
         state: document.body.dataset.state,
-        results: window.vaeaug.results.length,
+        run: window.vaeaug.run,
       }));
-      assert(dead.visible && /killed by the test/.test(dead.msg), 'no death notice: ' + JSON.stringify(dead));
-      assert(dead.state === 'error' && dead.results === 1, JSON.stringify(dead));
+      assert(dead.visible && /killed by the test/.test(dead.msg) && /run in progress is lost/.test(dead.msg),
+        'no death notice: ' + JSON.stringify(dead));
+      assert(dead.state === 'error' && dead.run === null, JSON.stringify(dead));
+      const whileDead = await listed();
+      assert(JSON.stringify(whileDead) === JSON.stringify(before), `runs listed before ${JSON.stringify(before)}, after the kill ${JSON.stringify(whileDead)}`);
       await page.click('#restart');
       await page.waitForFunction(() => window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
       assert((await state(page)) === 'idle', 'state after restart: ' + (await state(page)));
+      const after = await listed();
+      assert(JSON.stringify(after) === JSON.stringify(before),
+        `runs listed before ${JSON.stringify(before)}, after the restart ${JSON.stringify(after)}`);
+      assert(page.workers().length === 1, `${page.workers().length} workers after the restart`);
+      // And they are still stored: a reload lists the same runs.
+      await page.reload();
+      await page.waitForFunction((n) => window.vaeaug && window.vaeaug.trainer.ready &&
+        document.querySelectorAll('#table tbody tr.run-first').length === n, before.ids.length, { timeout: 30000 });
+      const reloaded = await listed();
+      assert(JSON.stringify(reloaded.ids.slice().sort()) === JSON.stringify(before.ids.slice().sort()),
+        `after a reload: ${JSON.stringify(reloaded.ids)}, before: ${JSON.stringify(before.ids)}`);
+      log(`  ${before.ids.length} finished runs listed before the kill, after the restart and after a reload`);
     });
 
     await check('no console errors or CSP violations', async () => {
