@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -119,10 +118,13 @@ func TestGridKilledMidCellResumes(t *testing.T) {
 		}
 	}()
 	cell2 := regexp.MustCompile(`\[2/2\] n=30 seed=1 (train|generate|evaluate)`)
-	deadline := time.Now().Add(90 * time.Second)
+	// The deadlines only keep a hung binary from hanging the test; the cells
+	// take ~10 s each on an idle 2-core machine, several times that on a
+	// loaded one.
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		if time.Now().After(deadline) {
-			t.Fatalf("cell 2 did not start within 90 s; stderr:\n%s", stderr.String())
+			t.Fatalf("cell 2 did not start within 5 min; stderr:\n%s", stderr.String())
 		}
 		select {
 		case err := <-exited:
@@ -159,7 +161,7 @@ func TestGridKilledMidCellResumes(t *testing.T) {
 	t.Logf("after SIGKILL: results.json has cell n=%d; temporary files left: %v", rs[0].N, left)
 	// Whatever a kill in the middle of a write may leave (a truncated
 	// temporary results file, a half-written weights file), a rerun must
-	// ignore: plant both.
+	// ignore and clear: plant both.
 	planted := filepath.Join(out, ".results.json.tmp123456")
 	if err := os.WriteFile(planted, before[:len(before)/2], 0o600); err != nil {
 		t.Fatal(err)
@@ -187,10 +189,10 @@ func TestGridKilledMidCellResumes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("rerun: %v\n%s", err, stderr2.String())
 		}
-	case <-time.After(120 * time.Second):
+	case <-time.After(5 * time.Minute):
 		cmd2.Process.Kill()
 		<-done
-		t.Fatalf("rerun did not finish within 120 s:\n%s", stderr2.String())
+		t.Fatalf("rerun did not finish within 5 min:\n%s", stderr2.String())
 	}
 	second := stderr2.String()
 	if !strings.Contains(second, "[1/2] n=20 seed=1: done earlier") {
@@ -218,11 +220,9 @@ func TestGridKilledMidCellResumes(t *testing.T) {
 			}
 		}
 	}
-	// The rerun wrote its own files completely: only what was planted (or
-	// left by the kill) remains as temporary files.
-	for _, p := range tempFiles(t, out) {
-		if p != planted && p != halfWeights && !slices.Contains(left, p) {
-			t.Errorf("the rerun left a temporary file: %s", p)
-		}
+	// The rerun cleared what the kill left (and what was planted) and wrote
+	// its own files completely: no temporary file remains.
+	if rest := tempFiles(t, out); len(rest) > 0 {
+		t.Errorf("temporary files remain after the rerun: %v", rest)
 	}
 }

@@ -27,6 +27,13 @@ func openStore(dir string) (*store, error) {
 		return nil, err
 	}
 	s := &store{dir: dir}
+	// A run killed while writing leaves a temporary file behind; a resume
+	// is the moment to clear them (one process per folder).
+	for _, d := range []string{dir, filepath.Join(dir, "weights")} {
+		if _, err := atomicfile.RemoveLeftovers(d); err != nil {
+			return nil, err
+		}
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

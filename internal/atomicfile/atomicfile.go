@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write creates or replaces the file at path with what write produces. If
@@ -57,4 +58,44 @@ func WriteBytes(path string, b []byte) error {
 		_, err := w.Write(b)
 		return err
 	})
+}
+
+// RemoveLeftovers deletes the temporary files Write leaves in dir when its
+// process is killed between creating and renaming one (".NAME.tmpDIGITS"),
+// and returns how many it removed. Call it only where no other process is
+// writing into dir.
+func RemoveLeftovers(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return 0, nil
+		}
+		return 0, err
+	}
+	removed := 0
+	for _, e := range entries {
+		if e.IsDir() || !isLeftover(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return removed, err
+		}
+		removed++
+	}
+	return removed, nil
+}
+
+// isLeftover reports whether name has the form CreateTemp gives Write's
+// temporary files: "." + base + ".tmp" + digits.
+func isLeftover(name string) bool {
+	i := strings.LastIndex(name, ".tmp")
+	if !strings.HasPrefix(name, ".") || i <= 0 || i+4 == len(name) {
+		return false
+	}
+	for _, r := range name[i+4:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

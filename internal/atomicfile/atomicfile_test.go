@@ -48,3 +48,31 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 		t.Fatalf("%d files in the folder, want only the target", len(entries))
 	}
 }
+
+func TestRemoveLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	keep := []string{"results.json", ".hidden", ".x.tmp", ".x.tmpabc", "a.tmp123"}
+	gone := []string{".results.json.tmp123456", ".n30-seed1-baseline.npz.tmp9"}
+	for _, name := range append(keep, gone...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := RemoveLeftovers(dir)
+	if err != nil || n != len(gone) {
+		t.Fatalf("RemoveLeftovers = %d, %v; want %d, nil", n, err, len(gone))
+	}
+	for _, name := range keep {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+	for _, name := range gone {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s is still there", name)
+		}
+	}
+	if n, err := RemoveLeftovers(filepath.Join(dir, "missing")); n != 0 || err != nil {
+		t.Errorf("missing folder: %d, %v; want 0, nil", n, err)
+	}
+}
