@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"fmt"
-	"sync"
 )
 
 // All three products run on one family of dot-product micro-kernels
@@ -31,7 +30,7 @@ type scratch struct {
 	a, b []float32
 }
 
-var scratchPool = sync.Pool{New: func() any {
+var scratchPool = freeList[scratch]{new: func() *scratch {
 	return &scratch{a: make([]float32, mcMax*kcMax), b: make([]float32, ncFloats)}
 }}
 
@@ -90,9 +89,9 @@ func gemm(o op, c, a, b []float32, m, n, k int, acc bool) {
 	}
 	np := parts(m * n * k)
 	if np == 1 {
-		s := scratchPool.Get().(*scratch)
+		s := scratchPool.get()
 		gemmRange(o, c, a, b, m, n, k, acc, 0, m, 0, n, s)
-		scratchPool.Put(s)
+		scratchPool.put(s)
 		return
 	}
 	j := getJob(o)

@@ -18,9 +18,9 @@ import (
 // which balances the load when other processes steal a core, and the caller
 // waits for the chunks, not for the helpers: a helper whose thread the OS
 // has not woken yet by the time the chunks are gone costs nothing. The last
-// of the caller and the helpers to let go of a job returns it to a
-// sync.Pool; a job carries its own WaitGroup, so a call allocates nothing
-// once warm.
+// of the caller and the helpers to let go of a job returns it to a free
+// list (freelist.go); a job carries its own WaitGroup, so a call allocates
+// nothing once warm.
 
 // serialOnly is true where goroutines cannot run in parallel (js/wasm and
 // wasip1 have one thread); there everything runs in the caller.
@@ -66,10 +66,10 @@ type job struct {
 	wg                   sync.WaitGroup // chunks not yet finished
 }
 
-var jobPool = sync.Pool{New: func() any { return new(job) }}
+var jobPool = freeList[job]{new: func() *job { return new(job) }}
 
 func getJob(o op) *job {
-	j := jobPool.Get().(*job)
+	j := jobPool.get()
 	j.op = o
 	j.next.Store(0)
 	return j
@@ -79,7 +79,7 @@ func getJob(o op) *job {
 // slices alive.
 func putJob(j *job) {
 	j.c, j.a, j.b = nil, nil, nil
-	jobPool.Put(j)
+	jobPool.put(j)
 }
 
 // parts returns how many goroutines a call with the given amount of work
@@ -152,7 +152,7 @@ func (j *job) run() {
 		switch j.op {
 		case opGemm, opGemmTA, opGemmTB:
 			if s == nil {
-				s = scratchPool.Get().(*scratch)
+				s = scratchPool.get()
 			}
 			if j.byCols {
 				gemmRange(j.op, j.c, j.a, j.b, j.m, j.n, j.k, j.acc, 0, j.m, lo, hi, s)
@@ -170,7 +170,7 @@ func (j *job) run() {
 		j.wg.Done()
 	}
 	if s != nil {
-		scratchPool.Put(s)
+		scratchPool.put(s)
 	}
 }
 
