@@ -69,10 +69,24 @@ function simdImports() {
 		available: () => (k ? 1 : 0),
 		gemm: (c, a, b, m, n, kk, ars, aps, ldb, ldc, load) => k.gemm(c, a, b, m, n, kk, ars, aps, ldb, ldc, load),
 		col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) => k.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+		// The layer kernels (core/kernels/layers_wasm.go).
+		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
+		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),
+		chansumdot: (sum, sum2, g, h, rows, c) => k.chansumdot(sum, sum2, g, h, rows, c),
+		bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) => k.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
+		chanscale: (dst, x, scale, rows, c) => k.chanscale(dst, x, scale, rows, c),
+		bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => k.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+		relu: (y, x, n) => k.relu(y, x, n),
+		relubwd: (dx, g, y, n) => k.relubwd(dx, g, y, n),
+		lrelu: (y, x, n, alpha) => k.lrelu(y, x, n, alpha),
+		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
+		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
+		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
 	};
 	if (!useSIMD) {
-		imports.gemm = missing;
-		imports.col2im = missing;
+		for (const name of Object.keys(imports)) {
+			if (name !== "available") imports[name] = missing;
+		}
 	}
 	return { imports, bind: (exports) => { k = exports; } };
 }

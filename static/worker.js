@@ -54,11 +54,29 @@ try {
 const simd = {
   kernels: null,
   imports: {
-    available: () => (simd.kernels ? 1 : 0),
+    // 1 only if the module has every kernel forwarded here (a stale
+    // gen/simd.wasm without the newer ones leaves Go on pure Go).
+    available: () => (simd.kernels && Object.keys(simd.imports).every(
+      (name) => name === 'available' || typeof simd.kernels[name] === 'function') ? 1 : 0),
     gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) =>
       simd.kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) =>
       simd.kernels.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+    // The layer kernels (core/kernels/layers_wasm.go).
+    chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
+    chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),
+    chansumdot: (sum, sum2, g, h, rows, c) => simd.kernels.chansumdot(sum, sum2, g, h, rows, c),
+    bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) =>
+      simd.kernels.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
+    chanscale: (dst, x, scale, rows, c) => simd.kernels.chanscale(dst, x, scale, rows, c),
+    bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) =>
+      simd.kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+    relu: (y, x, n) => simd.kernels.relu(y, x, n),
+    relubwd: (dx, g, y, n) => simd.kernels.relubwd(dx, g, y, n),
+    lrelu: (y, x, n, alpha) => simd.kernels.lrelu(y, x, n, alpha),
+    lrelubwd: (dx, g, x, n, alpha) => simd.kernels.lrelubwd(dx, g, x, n, alpha),
+    maxpool: (y, arg, x, n, h, w, c) => simd.kernels.maxpool(y, arg, x, n, h, w, c),
+    maxpoolbwd: (dx, dy, arg, n, h, w, c) => simd.kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
   },
 };
 

@@ -30,6 +30,12 @@
 // with Go's experimental simd/archsimd (avx_amd64.go), which keep the same
 // order and so the same bits; VAEAUG_SIMD=0 turns them off.
 //
+// The per-channel and element-wise passes of BatchNorm, ReLU, LeakyReLU and
+// 2x2 max pooling (layers.go) follow the same scheme: a pure-Go reference,
+// SIMD128 exports of the same module on js/wasm and AVX2 versions natively,
+// with lanes only across channels or independent elements, so each output
+// keeps its serial order and all three give the same bits.
+//
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with
 // ErrShape.

@@ -3,10 +3,12 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"vaeaug/core/kernels"
 	"vaeaug/core/num"
 )
 
-// ReLU is max(x, 0), element-wise, on any shape.
+// ReLU is max(x, 0), element-wise, on any shape. ReLU and LeakyReLU run on
+// core/kernels (SIMD where available, the same bits).
 type ReLU struct {
 	name  string
 	y, dx buffer
@@ -22,10 +24,7 @@ func (a *ReLU) OutShape(in []int) []int { return in }
 
 func (a *ReLU) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	yt, y := a.y.get(x.Shape()...)
-	xs := f32(x)[:len(y)]
-	for i, v := range xs {
-		y[i] = max(v, 0)
-	}
+	kernels.ReLU(y, f32(x)[:len(y)])
 	return yt
 }
 
@@ -35,15 +34,7 @@ func (a *ReLU) Backward(dy *tensor.Dense) *tensor.Dense {
 	y := a.y.data
 	checkShape(a.name, "output gradient", dy, a.y.shape...)
 	dxt, dx := a.dx.get(a.y.shape...)
-	g := f32(dy)[:len(dx)]
-	y = y[:len(dx)]
-	for i, v := range g {
-		if y[i] > 0 {
-			dx[i] = v
-		} else {
-			dx[i] = 0
-		}
-	}
+	kernels.ReLUBackward(dx, f32(dy)[:len(dx)], y[:len(dx)])
 	return dxt
 }
 
@@ -68,29 +59,14 @@ func (a *LeakyReLU) OutShape(in []int) []int { return in }
 func (a *LeakyReLU) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	a.x = x
 	yt, y := a.y.get(x.Shape()...)
-	xs := f32(x)[:len(y)]
-	for i, v := range xs {
-		if v > 0 {
-			y[i] = v
-		} else {
-			y[i] = a.Alpha * v
-		}
-	}
+	kernels.LeakyReLU(y, f32(x)[:len(y)], a.Alpha)
 	return yt
 }
 
 func (a *LeakyReLU) Backward(dy *tensor.Dense) *tensor.Dense {
 	checkShape(a.name, "output gradient", dy, a.y.shape...)
 	dxt, dx := a.dx.get(a.y.shape...)
-	g := f32(dy)[:len(dx)]
-	x := f32(a.x)[:len(dx)]
-	for i, v := range g {
-		if x[i] > 0 {
-			dx[i] = v
-		} else {
-			dx[i] = a.Alpha * v
-		}
-	}
+	kernels.LeakyReLUBackward(dx, f32(dy)[:len(dx)], f32(a.x)[:len(dx)], a.Alpha)
 	return dxt
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gorgonia.org/tensor"
+
+	"vaeaug/core/kernels"
 )
 
 // BatchNorm normalises the last axis (a conv's channels or a dense layer's
@@ -14,6 +16,10 @@ import (
 //
 // The moving variance is fed the unbiased batch variance (times R/(R-1) for R
 // rows per channel), as TensorFlow's fused batch norm does.
+//
+// The passes over the tensor run on core/kernels (SIMD where available):
+// every per-channel sum adds the rows in order, in float64, so lanes across
+// channels give the same bits as the plain loops.
 type BatchNorm struct {
 	name                               string
 	C                                  int
@@ -28,6 +34,8 @@ type BatchNorm struct {
 	sum    []float64 // per-channel scratch
 	sum2   []float64
 	coef   []float64
+	mean   []float32 // per channel: the mean the last forward subtracted
+	scale  []float32 // per channel: gamma·invStd (inference-mode backward)
 	y, dx  buffer
 }
 
@@ -43,6 +51,8 @@ func NewBatchNorm(name string, c int) *BatchNorm {
 		sum:        make([]float64, c),
 		sum2:       make([]float64, c),
 		coef:       make([]float64, c),
+		mean:       make([]float32, c),
+		scale:      make([]float32, c),
 	}
 }
 
@@ -73,7 +83,6 @@ func (b *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		b.xhat = make([]float32, len(y))
 	}
 	b.xhat = b.xhat[:len(y)]
-	gamma, beta := b.Gamma.Data(), b.Beta.Data()
 	if train {
 		b.batchStats(xs)
 	} else {
@@ -83,14 +92,11 @@ func (b *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 			b.invStd[j] = float32(1 / math.Sqrt(float64(mv[j])+b.Epsilon))
 		}
 	}
-	for r := 0; r < len(y); r += c {
-		xr, hr, yr := xs[r:r+c], b.xhat[r:r+c], y[r:r+c]
-		for j, v := range xr {
-			h := float32(v-float32(b.sum[j])) * b.invStd[j]
-			hr[j] = h
-			yr[j] = float32(gamma[j]*h) + beta[j]
-		}
+	// xhat = (x - mean)·invStd, y = gamma·xhat + beta per channel.
+	for j := range c {
+		b.mean[j] = float32(b.sum[j])
 	}
+	kernels.BatchNormApply(y, b.xhat, xs, b.mean, b.invStd, b.Gamma.Data(), b.Beta.Data(), c)
 	return yt
 }
 
@@ -101,21 +107,13 @@ func (b *BatchNorm) batchStats(xs []float32) {
 	c := b.C
 	clear(b.sum)
 	clear(b.sum2)
-	for r := 0; r < len(xs); r += c {
-		for j, v := range xs[r : r+c] {
-			b.sum[j] += float64(v)
-		}
-	}
+	kernels.ChannelSums(b.sum, xs, c)
 	n := float64(b.rows)
 	for j := range b.sum {
 		b.sum[j] /= n
 	}
-	for r := 0; r < len(xs); r += c {
-		for j, v := range xs[r : r+c] {
-			d := float64(v) - b.sum[j]
-			b.sum2[j] += float64(d * d)
-		}
-	}
+	// sum2[j] += d·d for d = x - mean, rows in order.
+	kernels.ChannelSqDevs(b.sum2, xs, b.sum, c)
 	mm, mv := b.MovingMean.Data(), b.MovingVar.Data()
 	unbias := 1.0
 	if b.rows > 1 {
@@ -141,24 +139,17 @@ func (b *BatchNorm) Backward(dy *tensor.Dense) *tensor.Dense {
 	// sum ← Σ dy, sum2 ← Σ dy·xhat per channel, in row order.
 	clear(b.sum)
 	clear(b.sum2)
-	for r := 0; r < len(g); r += c {
-		gr, hr := g[r:r+c], b.xhat[r:r+c]
-		for j, v := range gr {
-			b.sum[j] += float64(v)
-			b.sum2[j] += float64(v * hr[j])
-		}
-	}
+	kernels.ChannelSumsDot(b.sum, b.sum2, g, b.xhat, c)
 	for j := range c {
 		dbeta[j] += float32(b.sum[j])
 		dgamma[j] += float32(b.sum2[j])
 	}
 	if !b.train {
-		// Inference mode: the statistics are constants.
-		for r := 0; r < len(g); r += c {
-			for j, v := range g[r : r+c] {
-				dx[r+j] = v * float32(gamma[j]*b.invStd[j])
-			}
+		// Inference mode: the statistics are constants, dx = dy·gamma·invStd.
+		for j := range c {
+			b.scale[j] = float32(gamma[j] * b.invStd[j])
 		}
+		kernels.ScaleChannels(dx, g, b.scale, c)
 		return dxt
 	}
 	// dx = γ·invStd/R · (R·dy − Σdy − xhat·Σ(dy·xhat)).
@@ -166,12 +157,6 @@ func (b *BatchNorm) Backward(dy *tensor.Dense) *tensor.Dense {
 	for j := range c {
 		b.coef[j] = float64(gamma[j]) * float64(b.invStd[j]) / n
 	}
-	for r := 0; r < len(g); r += c {
-		gr, hr, dr := g[r:r+c], b.xhat[r:r+c], dx[r:r+c]
-		for j, v := range gr {
-			t := float64(n*float64(v)) - b.sum[j] - float64(float64(hr[j])*b.sum2[j])
-			dr[j] = float32(b.coef[j] * t)
-		}
-	}
+	kernels.BatchNormBackward(dx, g, b.xhat, b.sum, b.sum2, b.coef, n, c)
 	return dxt
 }

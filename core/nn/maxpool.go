@@ -1,11 +1,16 @@
 package nn
 
-import "gorgonia.org/tensor"
+import (
+	"gorgonia.org/tensor"
+
+	"vaeaug/core/kernels"
+)
 
 // MaxPool2D takes the maximum of each 2x2 window, stride 2, "same" padding:
 // N×H×W×C → N×ceil(H/2)×ceil(W/2)×C. With TensorFlow's same padding the
 // windows start at even rows and columns; a window that runs past an odd edge
 // uses only the pixels inside. Ties go to the first pixel in row-major order.
+// Both passes run on core/kernels (SIMD where available, the same bits).
 type MaxPool2D struct {
 	name   string
 	h, w   int
@@ -40,36 +45,7 @@ func (l *MaxPool2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		l.argmax = make([]int32, len(y))
 	}
 	l.argmax = l.argmax[:len(y)]
-	xs := f32(x)
-	o := 0
-	for b := range n {
-		for i := range oh {
-			for j := range ow {
-				for ch := range c {
-					best := -1
-					for di := range 2 {
-						r := 2*i + di
-						if r >= h {
-							break
-						}
-						for dj := range 2 {
-							cc := 2*j + dj
-							if cc >= w {
-								break
-							}
-							idx := ((b*h+r)*w+cc)*c + ch
-							if best < 0 || xs[idx] > xs[best] {
-								best = idx
-							}
-						}
-					}
-					y[o] = xs[best]
-					l.argmax[o] = int32(best)
-					o++
-				}
-			}
-		}
-	}
+	kernels.MaxPool2x2(y, l.argmax, f32(x), n, h, w, c)
 	return yt
 }
 
@@ -77,9 +53,6 @@ func (l *MaxPool2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	checkShape(l.name, "output gradient", dy, l.y.shape...)
 	n, c := l.y.shape[0], l.y.shape[3]
 	dxt, dx := l.dx.get(n, l.h, l.w, c)
-	clear(dx)
-	for o, v := range f32(dy) {
-		dx[l.argmax[o]] += v
-	}
+	kernels.MaxPool2x2Backward(dx, f32(dy), l.argmax, n, l.h, l.w, c)
 	return dxt
 }

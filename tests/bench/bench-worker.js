@@ -39,11 +39,26 @@ self.onmessage = async (e) => {
   const go = new Go();
   go.argv = [binary, ...args];
   go.exit = (code) => { if (partial) self.postMessage({ line: partial }); self.postMessage({ exit: code }); };
-  go.importObject.simd = {
-    available: () => (kernels ? 1 : 0),
+  const imports = {
+    // 1 only if simd.wasm has every kernel forwarded here.
+    available: () => (kernels && Object.keys(imports).every(
+      (name) => name === 'available' || typeof kernels[name] === 'function') ? 1 : 0),
     gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) => kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) => kernels.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+    chansum: (sum, x, rows, c) => kernels.chansum(sum, x, rows, c),
+    chansqdev: (sum2, x, mean, rows, c) => kernels.chansqdev(sum2, x, mean, rows, c),
+    chansumdot: (sum, sum2, g, h, rows, c) => kernels.chansumdot(sum, sum2, g, h, rows, c),
+    bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) => kernels.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
+    chanscale: (dst, x, scale, rows, c) => kernels.chanscale(dst, x, scale, rows, c),
+    bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+    relu: (y, x, n) => kernels.relu(y, x, n),
+    relubwd: (dx, g, y, n) => kernels.relubwd(dx, g, y, n),
+    lrelu: (y, x, n, alpha) => kernels.lrelu(y, x, n, alpha),
+    lrelubwd: (dx, g, x, n, alpha) => kernels.lrelubwd(dx, g, x, n, alpha),
+    maxpool: (y, arg, x, n, h, w, c) => kernels.maxpool(y, arg, x, n, h, w, c),
+    maxpoolbwd: (dx, dy, arg, n, h, w, c) => kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
   };
+  go.importObject.simd = imports;
   try {
     const { instance } = await WebAssembly.instantiateStreaming(fetch(binary), go.importObject);
     if (simd) {

@@ -12,7 +12,10 @@
 ;; and the results are the bits of the pure-Go kernels.
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B)
-;; and col2im. The four tile functions of gemm follow one pattern and were
+;; and col2im; then the layer kernels of core/kernels/layers.go (chansum,
+;; chansqdev, chansumdot, bnapply, chanscale, bnbwd, relu, relubwd, lrelu,
+;; lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
+;; with them below. The four tile functions of gemm follow one pattern and were
 ;; written from a small template; this text is the source.
 (module
   (import "go" "mem" (memory 0))
@@ -312,6 +315,652 @@
       (local.set $src (i32.add (local.get $src) (i32.const 4)))
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $sloop)))
+  )
+
+  ;; ---------------------------------------------------------------------
+  ;; Layer kernels (core/kernels/layers.go: the batch-norm sums and
+  ;; element-wise passes, ReLU, LeakyReLU, 2x2 max pooling). Tensors are rows
+  ;; of c contiguous float32 channels; per-channel sums are float64 arrays.
+  ;; Each computes exactly the expression of its pure-Go twin in layers.go,
+  ;; one IEEE operation for each Go operation, with lanes across channels (or
+  ;; across elements when every element is independent), never across the
+  ;; terms of one sum: a sum's lane adds the rows in increasing order. Channel
+  ;; remainders run the same operations in scalar form. f32->f64 is exact
+  ;; (f64x2.promote_low_f32x4, f64.promote_f32), f64->f32 rounds to nearest
+  ;; as Go's conversion does (f32x4.demote_f64x2_zero, f32.demote_f64).
+  ;; rows and c are at least 1; n may be 0.
+
+  ;; chansum: sum[j] += f64(x[r*c+j]) for r = 0..rows-1, for each j < c.
+  ;; Blocks of 8 channels keep four f64x2 accumulators while walking down the
+  ;; rows; then pairs, then the last channel.
+  (func (export "chansum") (param $sum i32) (param $x i32) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $j i32) (local $ps i32) (local $px i32) (local $r i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f64)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (block $done8 (loop $loop8
+      (br_if $done8 (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $a0 (v128.load offset=0 (local.get $ps)))
+      (local.set $a1 (v128.load offset=16 (local.get $ps)))
+      (local.set $a2 (v128.load offset=32 (local.get $ps)))
+      (local.set $a3 (v128.load offset=48 (local.get $ps)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $px)))))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $px)))))
+        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $px)))))
+        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store offset=0 (local.get $ps) (local.get $a0))
+      (v128.store offset=16 (local.get $ps) (local.get $a1))
+      (v128.store offset=32 (local.get $ps) (local.get $a2))
+      (v128.store offset=48 (local.get $ps) (local.get $a3))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $loop8)))
+    (block $done2 (loop $loop2
+      (br_if $done2 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $a0 (v128.load (local.get $ps)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store (local.get $ps) (local.get $a0))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br $loop2)))
+    (if (i32.lt_u (local.get $j) (local.get $c)) (then
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s (f64.load (local.get $ps)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $px)))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (f64.store (local.get $ps) (local.get $s))))
+  )
+
+  ;; chansqdev: d = f64(x[r*c+j]) - mean[j]; sum2[j] += d*d, rows in order.
+  (func (export "chansqdev") (param $sum2 i32) (param $x i32) (param $mean i32) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $j i32) (local $ps i32) (local $pm i32) (local $px i32) (local $r i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $d v128)
+    (local $s f64) (local $m f64) (local $ds f64)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (block $done8 (loop $loop8
+      (br_if $done8 (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pm (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $a0 (v128.load offset=0 (local.get $ps)))
+      (local.set $a1 (v128.load offset=16 (local.get $ps)))
+      (local.set $a2 (v128.load offset=32 (local.get $ps)))
+      (local.set $a3 (v128.load offset=48 (local.get $ps)))
+      (local.set $m0 (v128.load offset=0 (local.get $pm)))
+      (local.set $m1 (v128.load offset=16 (local.get $pm)))
+      (local.set $m2 (v128.load offset=32 (local.get $pm)))
+      (local.set $m3 (v128.load offset=48 (local.get $pm)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $px))) (local.get $m0)))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $px))) (local.get $m1)))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $px))) (local.get $m2)))
+        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $px))) (local.get $m3)))
+        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store offset=0 (local.get $ps) (local.get $a0))
+      (v128.store offset=16 (local.get $ps) (local.get $a1))
+      (v128.store offset=32 (local.get $ps) (local.get $a2))
+      (v128.store offset=48 (local.get $ps) (local.get $a3))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $loop8)))
+    (block $done2 (loop $loop2
+      (br_if $done2 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pm (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $a0 (v128.load (local.get $ps)))
+      (local.set $m0 (v128.load (local.get $pm)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $px))) (local.get $m0)))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store (local.get $ps) (local.get $a0))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br $loop2)))
+    (if (i32.lt_u (local.get $j) (local.get $c)) (then
+      (local.set $ps (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $px (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $m (f64.load (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $s (f64.load (local.get $ps)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $ds (f64.sub (f64.promote_f32 (f32.load (local.get $px))) (local.get $m)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $ds) (local.get $ds))))
+        (local.set $px (i32.add (local.get $px) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (f64.store (local.get $ps) (local.get $s))))
+  )
+
+  ;; chansumdot: sum[j] += f64(g[i]); sum2[j] += f64(g[i]*h[i]) (the product
+  ;; rounded to f32 first) for i = r*c+j, rows in order.
+  (func (export "chansumdot") (param $sum i32) (param $sum2 i32) (param $g i32) (param $h i32) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $j i32) (local $ps i32) (local $pq i32) (local $pg i32) (local $ph i32) (local $r i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128) (local $v v128)
+    (local $s f64) (local $q f64) (local $f f32)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (block $done8 (loop $loop8
+      (br_if $done8 (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pq (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pg (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $ph (i32.add (local.get $h) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s0 (v128.load offset=0 (local.get $ps)))
+      (local.set $s1 (v128.load offset=16 (local.get $ps)))
+      (local.set $s2 (v128.load offset=32 (local.get $ps)))
+      (local.set $s3 (v128.load offset=48 (local.get $ps)))
+      (local.set $q0 (v128.load offset=0 (local.get $pq)))
+      (local.set $q1 (v128.load offset=16 (local.get $pq)))
+      (local.set $q2 (v128.load offset=32 (local.get $pq)))
+      (local.set $q3 (v128.load offset=48 (local.get $pq)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $v (v128.load64_zero offset=0 (local.get $pg)))
+        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $q0 (f64x2.add (local.get $q0) (f64x2.promote_low_f32x4 (f32x4.mul (local.get $v) (v128.load64_zero offset=0 (local.get $ph))))))
+        (local.set $v (v128.load64_zero offset=8 (local.get $pg)))
+        (local.set $s1 (f64x2.add (local.get $s1) (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $q1 (f64x2.add (local.get $q1) (f64x2.promote_low_f32x4 (f32x4.mul (local.get $v) (v128.load64_zero offset=8 (local.get $ph))))))
+        (local.set $v (v128.load64_zero offset=16 (local.get $pg)))
+        (local.set $s2 (f64x2.add (local.get $s2) (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $q2 (f64x2.add (local.get $q2) (f64x2.promote_low_f32x4 (f32x4.mul (local.get $v) (v128.load64_zero offset=16 (local.get $ph))))))
+        (local.set $v (v128.load64_zero offset=24 (local.get $pg)))
+        (local.set $s3 (f64x2.add (local.get $s3) (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $q3 (f64x2.add (local.get $q3) (f64x2.promote_low_f32x4 (f32x4.mul (local.get $v) (v128.load64_zero offset=24 (local.get $ph))))))
+        (local.set $pg (i32.add (local.get $pg) (local.get $c4)))
+        (local.set $ph (i32.add (local.get $ph) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store offset=0 (local.get $ps) (local.get $s0))
+      (v128.store offset=16 (local.get $ps) (local.get $s1))
+      (v128.store offset=32 (local.get $ps) (local.get $s2))
+      (v128.store offset=48 (local.get $ps) (local.get $s3))
+      (v128.store offset=0 (local.get $pq) (local.get $q0))
+      (v128.store offset=16 (local.get $pq) (local.get $q1))
+      (v128.store offset=32 (local.get $pq) (local.get $q2))
+      (v128.store offset=48 (local.get $pq) (local.get $q3))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $loop8)))
+    (block $done2 (loop $loop2
+      (br_if $done2 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $c)))
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pq (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pg (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $ph (i32.add (local.get $h) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s0 (v128.load (local.get $ps)))
+      (local.set $q0 (v128.load (local.get $pq)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $v (v128.load64_zero (local.get $pg)))
+        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $q0 (f64x2.add (local.get $q0) (f64x2.promote_low_f32x4 (f32x4.mul (local.get $v) (v128.load64_zero (local.get $ph))))))
+        (local.set $pg (i32.add (local.get $pg) (local.get $c4)))
+        (local.set $ph (i32.add (local.get $ph) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (v128.store (local.get $ps) (local.get $s0))
+      (v128.store (local.get $pq) (local.get $q0))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br $loop2)))
+    (if (i32.lt_u (local.get $j) (local.get $c)) (then
+      (local.set $ps (i32.add (local.get $sum) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pq (i32.add (local.get $sum2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $pg (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $ph (i32.add (local.get $h) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $s (f64.load (local.get $ps)))
+      (local.set $q (f64.load (local.get $pq)))
+      (local.set $r (local.get $rows))
+      (loop $rloop
+        (local.set $f (f32.load (local.get $pg)))
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32 (local.get $f))))
+        (local.set $q (f64.add (local.get $q) (f64.promote_f32 (f32.mul (local.get $f) (f32.load (local.get $ph))))))
+        (local.set $pg (i32.add (local.get $pg) (local.get $c4)))
+        (local.set $ph (i32.add (local.get $ph) (local.get $c4)))
+        (br_if $rloop (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+      (f64.store (local.get $ps) (local.get $s))
+      (f64.store (local.get $pq) (local.get $q))))
+  )
+
+  ;; bnapply: xh = (x - mean[j]) * inv[j]; y = gam[j]*xh + bet[j], in f32,
+  ;; for rows of c channels. With c = 1 the parameters are splatted and the
+  ;; lanes run along the rows.
+  (func (export "bnapply") (param $y i32) (param $xh i32) (param $x i32)
+        (param $mean i32) (param $inv i32) (param $gam i32) (param $bet i32) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $cv i32) (local $j i32) (local $end i32)
+    (local $vm v128) (local $vi v128) (local $vg v128) (local $vb v128) (local $h v128)
+    (local $fh f32)
+    (if (i32.eq (local.get $c) (i32.const 1)) (then
+      (local.set $vm (f32x4.splat (f32.load (local.get $mean))))
+      (local.set $vi (f32x4.splat (f32.load (local.get $inv))))
+      (local.set $vg (f32x4.splat (f32.load (local.get $gam))))
+      (local.set $vb (f32x4.splat (f32.load (local.get $bet))))
+      (local.set $end (i32.shl (i32.and (local.get $rows) (i32.const -4)) (i32.const 2)))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $h (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $vm)) (local.get $vi)))
+        (v128.store (i32.add (local.get $xh) (local.get $j)) (local.get $h))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f32x4.add (f32x4.mul (local.get $vg) (local.get $h)) (local.get $vb)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vloop)))
+      ;; the last rows go through the scalar row loop below
+      (local.set $x (i32.add (local.get $x) (local.get $end)))
+      (local.set $xh (i32.add (local.get $xh) (local.get $end)))
+      (local.set $y (i32.add (local.get $y) (local.get $end)))
+      (local.set $rows (i32.and (local.get $rows) (i32.const 3)))
+      (if (i32.eqz (local.get $rows)) (then (return)))))
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $cv (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (loop $rloop
+      (local.set $j (i32.const 0))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $cv)))
+        (local.set $h (f32x4.mul
+          (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (v128.load (i32.add (local.get $mean) (local.get $j))))
+          (v128.load (i32.add (local.get $inv) (local.get $j)))))
+        (v128.store (i32.add (local.get $xh) (local.get $j)) (local.get $h))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $gam) (local.get $j))) (local.get $h))
+                     (v128.load (i32.add (local.get $bet) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vloop)))
+      (block $sdone (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $j) (local.get $c4)))
+        (local.set $fh (f32.mul
+          (f32.sub (f32.load (i32.add (local.get $x) (local.get $j))) (f32.load (i32.add (local.get $mean) (local.get $j))))
+          (f32.load (i32.add (local.get $inv) (local.get $j)))))
+        (f32.store (i32.add (local.get $xh) (local.get $j)) (local.get $fh))
+        (f32.store (i32.add (local.get $y) (local.get $j))
+          (f32.add (f32.mul (f32.load (i32.add (local.get $gam) (local.get $j))) (local.get $fh))
+                   (f32.load (i32.add (local.get $bet) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sloop)))
+      (local.set $x (i32.add (local.get $x) (local.get $c4)))
+      (local.set $xh (i32.add (local.get $xh) (local.get $c4)))
+      (local.set $y (i32.add (local.get $y) (local.get $c4)))
+      (br_if $rloop (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+  )
+
+  ;; chanscale: dst = x * scale[j] for rows of c channels (c = 1 splatted).
+  (func (export "chanscale") (param $dst i32) (param $x i32) (param $scale i32) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $cv i32) (local $j i32) (local $end i32) (local $vs v128)
+    (if (i32.eq (local.get $c) (i32.const 1)) (then
+      (local.set $vs (f32x4.splat (f32.load (local.get $scale))))
+      (local.set $end (i32.shl (i32.and (local.get $rows) (i32.const -4)) (i32.const 2)))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (local.get $j))
+          (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $vs)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vloop)))
+      (local.set $x (i32.add (local.get $x) (local.get $end)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $end)))
+      (local.set $rows (i32.and (local.get $rows) (i32.const 3)))
+      (if (i32.eqz (local.get $rows)) (then (return)))))
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $cv (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (loop $rloop
+      (local.set $j (i32.const 0))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $cv)))
+        (v128.store (i32.add (local.get $dst) (local.get $j))
+          (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $j))) (v128.load (i32.add (local.get $scale) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vloop)))
+      (block $sdone (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $j) (local.get $c4)))
+        (f32.store (i32.add (local.get $dst) (local.get $j))
+          (f32.mul (f32.load (i32.add (local.get $x) (local.get $j))) (f32.load (i32.add (local.get $scale) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sloop)))
+      (local.set $x (i32.add (local.get $x) (local.get $c4)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $c4)))
+      (br_if $rloop (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+  )
+
+  ;; bnbwd: dx = f32(coef[j] * ((n*f64(g) - sum[j]) - f64(h)*sum2[j])), all
+  ;; in f64, for rows of c channels; pairs of channels per f64x2 (c = 1
+  ;; splatted, pairs of rows).
+  (func (export "bnbwd") (param $dx i32) (param $g i32) (param $h i32)
+        (param $sum i32) (param $sum2 i32) (param $coef i32) (param $n f64) (param $rows i32) (param $c i32)
+    (local $c4 i32) (local $cv i32) (local $j i32) (local $j2 i32) (local $end i32)
+    (local $vn v128) (local $vs v128) (local $vq v128) (local $vc v128) (local $t v128)
+    (local.set $vn (f64x2.splat (local.get $n)))
+    (if (i32.eq (local.get $c) (i32.const 1)) (then
+      (local.set $vs (f64x2.splat (f64.load (local.get $sum))))
+      (local.set $vq (f64x2.splat (f64.load (local.get $sum2))))
+      (local.set $vc (f64x2.splat (f64.load (local.get $coef))))
+      (local.set $end (i32.shl (i32.and (local.get $rows) (i32.const -2)) (i32.const 2)))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $t (f64x2.sub
+          (f64x2.sub (f64x2.mul (local.get $vn) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $j)))))
+                     (local.get $vs))
+          (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $h) (local.get $j)))) (local.get $vq))))
+        (v128.store64_lane 0 (i32.add (local.get $dx) (local.get $j))
+          (f32x4.demote_f64x2_zero (f64x2.mul (local.get $vc) (local.get $t))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $vloop)))
+      (local.set $g (i32.add (local.get $g) (local.get $end)))
+      (local.set $h (i32.add (local.get $h) (local.get $end)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $end)))
+      (local.set $rows (i32.and (local.get $rows) (i32.const 1)))
+      (if (i32.eqz (local.get $rows)) (then (return)))))
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $cv (i32.shl (i32.and (local.get $c) (i32.const -2)) (i32.const 2)))
+    (loop $rloop
+      ;; $j: byte offset into the f32 rows, $j2 = 2*$j into the f64 arrays
+      (local.set $j (i32.const 0))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $cv)))
+        (local.set $j2 (i32.shl (local.get $j) (i32.const 1)))
+        (local.set $t (f64x2.sub
+          (f64x2.sub (f64x2.mul (local.get $vn) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $j)))))
+                     (v128.load (i32.add (local.get $sum) (local.get $j2))))
+          (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $h) (local.get $j))))
+                     (v128.load (i32.add (local.get $sum2) (local.get $j2))))))
+        (v128.store64_lane 0 (i32.add (local.get $dx) (local.get $j))
+          (f32x4.demote_f64x2_zero (f64x2.mul (v128.load (i32.add (local.get $coef) (local.get $j2))) (local.get $t))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $vloop)))
+      (if (i32.lt_u (local.get $j) (local.get $c4)) (then
+        (local.set $j2 (i32.shl (local.get $j) (i32.const 1)))
+        (f32.store (i32.add (local.get $dx) (local.get $j))
+          (f32.demote_f64 (f64.mul (f64.load (i32.add (local.get $coef) (local.get $j2)))
+            (f64.sub
+              (f64.sub (f64.mul (local.get $n) (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $j)))))
+                       (f64.load (i32.add (local.get $sum) (local.get $j2))))
+              (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $h) (local.get $j))))
+                       (f64.load (i32.add (local.get $sum2) (local.get $j2))))))))))
+      (local.set $g (i32.add (local.get $g) (local.get $c4)))
+      (local.set $h (i32.add (local.get $h) (local.get $c4)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $c4)))
+      (br_if $rloop (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+  )
+
+  ;; relu: y = max(x, 0) as Go's max computes it: x where not (x <= 0), so a
+  ;; NaN passes through unchanged, else +0 (also for -0).
+  (func (export "relu") (param $y i32) (param $x i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $f f32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $y) (local.get $i))
+        (v128.andnot (local.get $v) (f32x4.le (local.get $v) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vloop)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $f (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $y) (local.get $i))
+        (select (f32.const 0) (local.get $f) (f32.le (local.get $f) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sloop)))
+  )
+
+  ;; relubwd: dx = g where y > 0, else +0.
+  (func (export "relubwd") (param $dx i32) (param $g i32) (param $y i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $i) (local.get $end)))
+      (v128.store (i32.add (local.get $dx) (local.get $i))
+        (v128.and (v128.load (i32.add (local.get $g) (local.get $i)))
+                  (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vloop)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+      (f32.store (i32.add (local.get $dx) (local.get $i))
+        (select (f32.load (i32.add (local.get $g) (local.get $i))) (f32.const 0)
+                (f32.gt (f32.load (i32.add (local.get $y) (local.get $i))) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sloop)))
+  )
+
+  ;; lrelu: y = x where x > 0, else alpha*x.
+  (func (export "lrelu") (param $y i32) (param $x i32) (param $n i32) (param $alpha f32)
+    (local $i i32) (local $end i32) (local $v v128) (local $va v128) (local $f f32)
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $y) (local.get $i))
+        (v128.bitselect (local.get $v) (f32x4.mul (local.get $va) (local.get $v))
+                        (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vloop)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $f (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $y) (local.get $i))
+        (select (local.get $f) (f32.mul (local.get $alpha) (local.get $f)) (f32.gt (local.get $f) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sloop)))
+  )
+
+  ;; lrelubwd: dx = g where x > 0, else alpha*g.
+  (func (export "lrelubwd") (param $dx i32) (param $g i32) (param $x i32) (param $n i32) (param $alpha f32)
+    (local $i i32) (local $end i32) (local $v v128) (local $va v128) (local $f f32)
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $g) (local.get $i))))
+      (v128.store (i32.add (local.get $dx) (local.get $i))
+        (v128.bitselect (local.get $v) (f32x4.mul (local.get $va) (local.get $v))
+                        (f32x4.gt (v128.load (i32.add (local.get $x) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vloop)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $f (f32.load (i32.add (local.get $g) (local.get $i))))
+      (f32.store (i32.add (local.get $dx) (local.get $i))
+        (select (local.get $f) (f32.mul (local.get $alpha) (local.get $f))
+                (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sloop)))
+  )
+
+  ;; maxpool: the 2x2, stride-2 max pool of the n×h×w×c tensor x into y and
+  ;; the flat element index of each maximum into arg (i32), windows in
+  ;; output order, lanes across channels. A window's pixels are visited in
+  ;; row-major order (those past an odd edge skipped) and a later one wins
+  ;; only where it is greater (f32x4.gt), as in the pure-Go loop.
+  (func (export "maxpool") (param $y i32) (param $arg i32) (param $x i32)
+        (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $oh i32) (local $ow i32) (local $b i32) (local $i i32) (local $j i32) (local $ch i32)
+    (local $cv i32) (local $wc i32) (local $e i32) (local $hasr i32) (local $hasc i32)
+    (local $vbest v128) (local $vidx v128) (local $vcand v128) (local $vm v128) (local $vi v128)
+    (local $best f32) (local $bidx i32) (local $cand f32)
+    (local.set $oh (i32.shr_u (i32.add (local.get $h) (i32.const 1)) (i32.const 1)))
+    (local.set $ow (i32.shr_u (i32.add (local.get $w) (i32.const 1)) (i32.const 1)))
+    (local.set $cv (i32.and (local.get $c) (i32.const -4)))
+    (local.set $wc (i32.mul (local.get $w) (local.get $c)))
+    (local.set $b (i32.const 0))
+    (block $bdone (loop $bloop
+      (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $i (i32.const 0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $oh)))
+        (local.set $hasr (i32.lt_u (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h)))
+        (local.set $j (i32.const 0))
+        (block $jdone (loop $jloop
+          (br_if $jdone (i32.ge_u (local.get $j) (local.get $ow)))
+          (local.set $hasc (i32.lt_u (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w)))
+          ;; $e: element index of the window's first pixel, channel 0
+          (local.set $e (i32.mul
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $i) (i32.const 1))) (local.get $w))
+                     (i32.shl (local.get $j) (i32.const 1)))
+            (local.get $c)))
+          (local.set $ch (i32.const 0))
+          (block $vdone (loop $vloop
+            (br_if $vdone (i32.ge_u (local.get $ch) (local.get $cv)))
+            (local.set $vi (i32x4.add (i32x4.splat (i32.add (local.get $e) (local.get $ch))) (v128.const i32x4 0 1 2 3)))
+            (local.set $vbest (v128.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $e) (local.get $ch)) (i32.const 2)))))
+            (local.set $vidx (local.get $vi))
+            (if (local.get $hasc) (then
+              (local.set $vcand (v128.load (i32.add (local.get $x) (i32.shl (i32.add (i32.add (local.get $e) (local.get $c)) (local.get $ch)) (i32.const 2)))))
+              (local.set $vm (f32x4.gt (local.get $vcand) (local.get $vbest)))
+              (local.set $vbest (v128.bitselect (local.get $vcand) (local.get $vbest) (local.get $vm)))
+              (local.set $vidx (v128.bitselect (i32x4.add (local.get $vi) (i32x4.splat (local.get $c))) (local.get $vidx) (local.get $vm)))))
+            (if (local.get $hasr) (then
+              (local.set $vcand (v128.load (i32.add (local.get $x) (i32.shl (i32.add (i32.add (local.get $e) (local.get $wc)) (local.get $ch)) (i32.const 2)))))
+              (local.set $vm (f32x4.gt (local.get $vcand) (local.get $vbest)))
+              (local.set $vbest (v128.bitselect (local.get $vcand) (local.get $vbest) (local.get $vm)))
+              (local.set $vidx (v128.bitselect (i32x4.add (local.get $vi) (i32x4.splat (local.get $wc))) (local.get $vidx) (local.get $vm)))
+              (if (local.get $hasc) (then
+                (local.set $vcand (v128.load (i32.add (local.get $x)
+                  (i32.shl (i32.add (i32.add (local.get $e) (i32.add (local.get $wc) (local.get $c))) (local.get $ch)) (i32.const 2)))))
+                (local.set $vm (f32x4.gt (local.get $vcand) (local.get $vbest)))
+                (local.set $vbest (v128.bitselect (local.get $vcand) (local.get $vbest) (local.get $vm)))
+                (local.set $vidx (v128.bitselect (i32x4.add (local.get $vi) (i32x4.splat (i32.add (local.get $wc) (local.get $c))))
+                                                 (local.get $vidx) (local.get $vm)))))))
+            (v128.store (local.get $y) (local.get $vbest))
+            (v128.store (local.get $arg) (local.get $vidx))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $arg (i32.add (local.get $arg) (i32.const 16)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+            (br $vloop)))
+          (block $sdone (loop $sloop
+            (br_if $sdone (i32.ge_u (local.get $ch) (local.get $c)))
+            (local.set $bidx (i32.add (local.get $e) (local.get $ch)))
+            (local.set $best (f32.load (i32.add (local.get $x) (i32.shl (local.get $bidx) (i32.const 2)))))
+            (if (local.get $hasc) (then
+              (local.set $cand (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $bidx) (local.get $c)) (i32.const 2)))))
+              (if (f32.gt (local.get $cand) (local.get $best)) (then
+                (local.set $best (local.get $cand))
+                (local.set $bidx (i32.add (i32.add (local.get $e) (local.get $ch)) (local.get $c)))))))
+            (if (local.get $hasr) (then
+              (local.set $cand (f32.load (i32.add (local.get $x)
+                (i32.shl (i32.add (i32.add (local.get $e) (local.get $ch)) (local.get $wc)) (i32.const 2)))))
+              (if (f32.gt (local.get $cand) (local.get $best)) (then
+                (local.set $best (local.get $cand))
+                (local.set $bidx (i32.add (i32.add (local.get $e) (local.get $ch)) (local.get $wc)))))
+              (if (local.get $hasc) (then
+                (local.set $cand (f32.load (i32.add (local.get $x)
+                  (i32.shl (i32.add (i32.add (local.get $e) (local.get $ch)) (i32.add (local.get $wc) (local.get $c))) (i32.const 2)))))
+                (if (f32.gt (local.get $cand) (local.get $best)) (then
+                  (local.set $best (local.get $cand))
+                  (local.set $bidx (i32.add (i32.add (local.get $e) (local.get $ch)) (i32.add (local.get $wc) (local.get $c))))))))))
+            (f32.store (local.get $y) (local.get $best))
+            (i32.store (local.get $arg) (local.get $bidx))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+            (br $sloop)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bloop)))
+  )
+
+  ;; maxpoolbwd: the input gradient of maxpool. Every pixel of x lies in
+  ;; exactly one window, so each element of dx is written once: +0 + dy at
+  ;; the window's maximum (its index in arg), +0 elsewhere, as the pure-Go
+  ;; loop's cleared dx plus one += gives.
+  (func (export "maxpoolbwd") (param $dx i32) (param $dy i32) (param $arg i32)
+        (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $oh i32) (local $ow i32) (local $b i32) (local $i i32) (local $j i32) (local $ch i32)
+    (local $cv i32) (local $wc i32) (local $e i32) (local $hasr i32) (local $hasc i32) (local $k i32)
+    (local $vg v128) (local $va v128) (local $vi v128)
+    (local $g f32) (local $a i32)
+    (local.set $oh (i32.shr_u (i32.add (local.get $h) (i32.const 1)) (i32.const 1)))
+    (local.set $ow (i32.shr_u (i32.add (local.get $w) (i32.const 1)) (i32.const 1)))
+    (local.set $cv (i32.and (local.get $c) (i32.const -4)))
+    (local.set $wc (i32.mul (local.get $w) (local.get $c)))
+    (local.set $b (i32.const 0))
+    (block $bdone (loop $bloop
+      (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $i (i32.const 0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $oh)))
+        (local.set $hasr (i32.lt_u (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h)))
+        (local.set $j (i32.const 0))
+        (block $jdone (loop $jloop
+          (br_if $jdone (i32.ge_u (local.get $j) (local.get $ow)))
+          (local.set $hasc (i32.lt_u (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w)))
+          (local.set $e (i32.mul
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $i) (i32.const 1))) (local.get $w))
+                     (i32.shl (local.get $j) (i32.const 1)))
+            (local.get $c)))
+          (local.set $ch (i32.const 0))
+          (block $vdone (loop $vloop
+            (br_if $vdone (i32.ge_u (local.get $ch) (local.get $cv)))
+            (local.set $vg (f32x4.add (v128.load (local.get $dy)) (v128.const f32x4 0 0 0 0)))
+            (local.set $va (v128.load (local.get $arg)))
+            (local.set $k (i32.add (local.get $e) (local.get $ch)))
+            (local.set $vi (i32x4.add (i32x4.splat (local.get $k)) (v128.const i32x4 0 1 2 3)))
+            (v128.store (i32.add (local.get $dx) (i32.shl (local.get $k) (i32.const 2)))
+              (v128.and (local.get $vg) (i32x4.eq (local.get $va) (local.get $vi))))
+            (if (local.get $hasc) (then
+              (v128.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (local.get $c)) (i32.const 2)))
+                (v128.and (local.get $vg) (i32x4.eq (local.get $va) (i32x4.add (local.get $vi) (i32x4.splat (local.get $c))))))))
+            (if (local.get $hasr) (then
+              (v128.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (local.get $wc)) (i32.const 2)))
+                (v128.and (local.get $vg) (i32x4.eq (local.get $va) (i32x4.add (local.get $vi) (i32x4.splat (local.get $wc))))))
+              (if (local.get $hasc) (then
+                (v128.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (i32.add (local.get $wc) (local.get $c))) (i32.const 2)))
+                  (v128.and (local.get $vg)
+                    (i32x4.eq (local.get $va) (i32x4.add (local.get $vi) (i32x4.splat (i32.add (local.get $wc) (local.get $c)))))))))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $arg (i32.add (local.get $arg) (i32.const 16)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+            (br $vloop)))
+          (block $sdone (loop $sloop
+            (br_if $sdone (i32.ge_u (local.get $ch) (local.get $c)))
+            (local.set $g (f32.add (f32.load (local.get $dy)) (f32.const 0)))
+            (local.set $a (i32.load (local.get $arg)))
+            (local.set $k (i32.add (local.get $e) (local.get $ch)))
+            (f32.store (i32.add (local.get $dx) (i32.shl (local.get $k) (i32.const 2)))
+              (select (local.get $g) (f32.const 0) (i32.eq (local.get $a) (local.get $k))))
+            (if (local.get $hasc) (then
+              (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (local.get $c)) (i32.const 2)))
+                (select (local.get $g) (f32.const 0) (i32.eq (local.get $a) (i32.add (local.get $k) (local.get $c)))))))
+            (if (local.get $hasr) (then
+              (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (local.get $wc)) (i32.const 2)))
+                (select (local.get $g) (f32.const 0) (i32.eq (local.get $a) (i32.add (local.get $k) (local.get $wc)))))
+              (if (local.get $hasc) (then
+                (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (local.get $k) (i32.add (local.get $wc) (local.get $c))) (i32.const 2)))
+                  (select (local.get $g) (f32.const 0)
+                    (i32.eq (local.get $a) (i32.add (local.get $k) (i32.add (local.get $wc) (local.get $c))))))))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+            (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+            (br $sloop)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bloop)))
   )
 
 )
