@@ -506,7 +506,9 @@ dribble:
 	if sent == len(req) {
 		t.Fatalf("the whole header (%d bytes) was sent before the server closed the connection", sent)
 	}
-	if len(reply) != 0 {
+	// net/http either closes silently or, when the deadline cuts a header
+	// line in two, answers 400 and closes; it must never serve the page.
+	if len(reply) != 0 && !bytes.HasPrefix(reply, []byte("HTTP/1.1 400 ")) && !bytes.HasPrefix(reply, []byte("HTTP/1.1 408 ")) {
 		t.Errorf("server answered a request it never got: %.80q", reply)
 	}
 	if took < testLimits.readHeaderTimeout-50*time.Millisecond || took > time.Second {
