@@ -12,7 +12,7 @@ self.onmessage = async (e) => {
   let partial = '';
   // wasm_exec.js writes Go's stdout/stderr through globalThis.fs.writeSync
   // and keeps an fs already defined; this one forwards whole lines.
-  const enosys = () => { const err = new Error('not implemented'); err.code = 'ENOSYS'; return err; };
+  const enosys = () => { const err = new Error('ENOSYS: this worker has no file system'); err.code = 'ENOSYS'; return err; };
   globalThis.fs = {
     constants: { O_WRONLY: -1, O_RDWR: -1, O_CREAT: -1, O_TRUNC: -1, O_APPEND: -1, O_EXCL: -1, O_DIRECTORY: -1 },
     writeSync(fd, buf) {
