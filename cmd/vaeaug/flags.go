@@ -68,6 +68,8 @@ type studyFlags struct {
 	testImages  string
 	testLabels  string
 	noWeights   bool
+	lr          float64
+	vaeLR       float64
 	baseline    string
 }
 
@@ -85,6 +87,8 @@ func (f *studyFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "most classifier steps per arm")
 	fs.IntVar(&f.valSize, "val-size", 0, "validation images used for early stopping (at most 5000)")
 	fs.IntVar(&f.testSize, "test-size", 0, "test images that score the kept weights (at most 10000)")
+	fs.Float64Var(&f.lr, "lr", 0, "classifier learning rate (default the article's 2e-4)")
+	fs.Float64Var(&f.vaeLR, "vae-lr", 0, "VAE learning rate (default the article's 1e-3)")
 	fs.StringVar(&f.out, "out", "out", "folder for results, figures and weights")
 	fs.StringVar(&f.dataDir, "data", "data/mnist", "folder with the four MNIST files (make data)")
 	fs.StringVar(&f.trainImages, "train-images", "", "other data: IDX training images (28x28 grey, with -train-labels, -test-images, -test-labels)")
@@ -105,7 +109,7 @@ func (f *studyFlags) config(n int) study.Config {
 		N: n, K: f.k, ControlK: f.controlK, Arms: f.arms, Seed: f.seed,
 		VAEBatch: f.vaeBatch, VAEEpochs: f.vaeEpochs, SnapshotEpochs: f.snapshots,
 		Batch: f.batch, EvalEvery: f.evalEvery, Patience: f.patience, MaxSteps: f.maxSteps,
-		ValSize: f.valSize, TestSize: f.testSize,
+		ValSize: f.valSize, TestSize: f.testSize, LR: f.lr, VAELR: f.vaeLR,
 	}
 	if f.vaeEpochs != 0 && len(f.snapshots) == 0 {
 		// Two levels, a quarter-trained and a fully trained VAE, as the

@@ -37,6 +37,9 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"grid", "-repeats", "0"},
 		{"run", "-data", "/nonexistent"},
 		{"run", "-baseline", "noise"},
+		{"run", "-lr", "-1"},
+		{"run", "-vae-lr", "abc"},
+		{"run", "-lr", "1e9"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(args, &out, &errb)
@@ -102,5 +105,46 @@ func TestRunWritesOutputsAndResumes(t *testing.T) {
 	b2, _ := os.ReadFile(filepath.Join(out, "results.json"))
 	if !bytes.Equal(b, b2) {
 		t.Fatal("rerun changed results.json")
+	}
+}
+
+// A grid without the VAE arm has its table and results but no figure (the
+// figure plots that arm), and says so instead of failing.
+func TestBaselineOnlyRunHasNoFigure(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"run", "-n", "20", "-arms", "baseline", "-max-steps", "4", "-eval-every", "2",
+		"-patience", "2", "-val-size", "50", "-test-size", "50", "-data", mnistDir, "-out", out, "-no-weights"}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "no figure") {
+		t.Errorf("stdout does not say why there is no figure:\n%s", stdout.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "results.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
+// A learning rate of 10 makes the classifier diverge: the command stops with
+// a message naming the stage and the cause, writes no result for the cell,
+// and exits non-zero.
+func TestDivergingRunIsReported(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"run", "-n", "20", "-arms", "baseline", "-lr", "10", "-max-steps", "20", "-eval-every", "5",
+		"-val-size", "50", "-test-size", "50", "-data", mnistDir, "-out", out, "-no-weights"}
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	msg := stderr.String()
+	if code == 0 || strings.Contains(msg, "goroutine") {
+		t.Fatalf("exit %d, stderr %q: want a non-zero exit with a message", code, msg)
+	}
+	for _, want := range []string{"train classifier (baseline)", "diverged", "learning rate 10"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, msg)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "results.json")); err == nil && strings.Contains(string(b), "test_acc") {
+		t.Errorf("a diverged cell was recorded: %s", b)
 	}
 }

@@ -151,6 +151,13 @@ func summarize(st *store, out, baseline string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "vaeaug:", err)
 		return 1
 	}
+	results := fmt.Sprintf("results: %s, %s", filepath.Join(out, "results.csv"), filepath.Join(out, "results.json"))
+	// The figure is the article's: the VAE arm against k. A grid without
+	// that arm (e.g. -arms baseline,classic) still has its table and files.
+	if !slices.ContainsFunc(cells, func(c report.Cell) bool { return c.Arm == study.ArmVAE }) {
+		fmt.Fprintf(stdout, "\n%s; no figure (it plots the %q arm, which this grid does not train)\n", results, study.ArmVAE)
+		return 0
+	}
 	opts := report.FigureOptions{Baseline: baseline, Snapshots: report.MeanSnapshots(st.results)}
 	for _, ext := range []string{"png", "svg"} {
 		path := filepath.Join(out, "figure."+ext)
@@ -159,9 +166,7 @@ func summarize(st *store, out, baseline string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stdout, "\nresults: %s, %s; figure: %s, %s\n",
-		filepath.Join(out, "results.csv"), filepath.Join(out, "results.json"),
-		filepath.Join(out, "figure.png"), filepath.Join(out, "figure.svg"))
+	fmt.Fprintf(stdout, "\n%s; figure: %s, %s\n", results, filepath.Join(out, "figure.png"), filepath.Join(out, "figure.svg"))
 	return 0
 }
 

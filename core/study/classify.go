@@ -3,7 +3,6 @@ package study
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"vaeaug/core/model"
 	"vaeaug/core/nn"
@@ -45,13 +44,14 @@ type budget struct{ minSteps, maxSteps int }
 func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResult) (ArmResult, error) {
 	cfg := t.cfg
 	t.c.Reset(rng.New(cfg.Seed).Child(streamClassifierInit).Uint64())
-	opt := optim.NewAdam(t.c.Params(), 2e-4, 0.9, 0.99, 1.0, 1e-8)
+	opt := optim.NewAdam(t.c.Params(), cfg.classifierLR(), 0.9, 0.99, 1.0, 1e-8)
 	r := rng.New(cfg.Seed).Child(streamClassifierShuffle)
 	n := set.len()
 	res.TrainSize = n
 	p := Progress{Stage: StageClassify, Arm: res.Arm, K: res.K, VAELevel: res.VAELevel, Total: b.maxSteps}
 	bestAcc, sinceBest := -1.0, 0
 	step := 0
+	watch := lossWatch{stage: fmt.Sprintf("train classifier (%s)", res.Arm), lr: cfg.classifierLR()}
 	for step < b.maxSteps {
 		perm := r.Perm(n)
 		for s := 0; s < n && step < b.maxSteps; s += cfg.Batch {
@@ -59,8 +59,8 @@ func (t *trainer) train(ctx context.Context, set imageSet, b budget, res ArmResu
 			bs := len(idx)
 			set.fill(t.x.x, t.y, idx)
 			loss := t.c.TrainStep(t.x.tensor(bs), t.y[:bs], opt)
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return res, fmt.Errorf("train classifier (%s): the loss became %v at step %d: training diverged", res.Arm, loss, step+1)
+			if err := watch.check(loss, "step", step+1); err != nil {
+				return res, err
 			}
 			step++
 			if err := ctx.Err(); err != nil {

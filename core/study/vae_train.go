@@ -2,8 +2,6 @@ package study
 
 import (
 	"context"
-	"fmt"
-	"math"
 
 	"vaeaug/core/model"
 	"vaeaug/core/optim"
@@ -20,12 +18,13 @@ type vaeLevel struct {
 // returns a snapshot after each epoch in cfg.SnapshotEpochs. The last
 // partial batch of an epoch is kept (as Keras does).
 func trainVAE(ctx context.Context, cfg Config, orig imageSet, v *model.VAE, h *Hooks) ([]vaeLevel, error) {
-	opt := optim.NewRMSprop(v.Params(), 1e-3, 0.9)
+	opt := optim.NewRMSprop(v.Params(), cfg.vaeLR(), 0.9)
 	r := rng.New(cfg.Seed).Child(streamVAEShuffle)
 	n := orig.len()
 	x := newImageBatch(cfg.VAEBatch)
 	var levels []vaeLevel
 	images := 0
+	watch := lossWatch{stage: "train VAE", lr: cfg.vaeLR()}
 	for epoch := 1; epoch <= cfg.VAEEpochs; epoch++ {
 		perm := r.Perm(n)
 		var sum, recon, kl float64
@@ -34,8 +33,8 @@ func trainVAE(ctx context.Context, cfg Config, orig imageSet, v *model.VAE, h *H
 			b := len(idx)
 			orig.fill(x.x, nil, idx)
 			loss := v.TrainStep(x.tensor(b), opt)
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return nil, fmt.Errorf("train VAE: the loss became %v at epoch %d: training diverged", loss, epoch)
+			if err := watch.check(loss, "epoch", epoch); err != nil {
+				return nil, err
 			}
 			// Rounded products: no FMA, so the losses reported are the
 			// same on every platform.
