@@ -76,7 +76,7 @@ function buildForm() {
       input = h('select', { id, name: f.key }, f.options.map(([v, label]) => h('option', { value: v, text: label })));
     } else {
       input = h('input', {
-        id, name: f.key, type: 'text', inputmode: f.kind === 'int' ? 'numeric' : 'text', autocomplete: 'off',
+        id, name: f.key, type: 'text', inputmode: f.kind === 'int' ? 'numeric' : f.kind === 'float' ? 'decimal' : 'text', autocomplete: 'off',
         spellcheck: 'false', list: f.list ? 'list-' + f.key : undefined,
       });
     }
@@ -165,7 +165,7 @@ function showAllErrors(errors) {
 const WORKER_FIELD = [
   [/^n = /, 'n'], [/^k[ =:]/, 'k'], [/^n·k/, 'k'], [/^VAE epochs/, 'epochs'], [/^snapshot epochs/, 'levels'],
   [/^validation size/, 'val'], [/^test size/, 'test'], [/^batch sizes/, 'batch'], [/^eval every/, 'steps'],
-  [/^arm/, 'aug'],
+  [/^arm/, 'aug'], [/^learning rates/, 'lr'],
 ];
 
 function fieldOfError(msg) {
@@ -362,7 +362,10 @@ function togglePause() {
 function runGrid() {
   if (app.state === 'running') return;
   const raw = readForm();
-  const { errors, values } = validate({ ...raw, n: '100', k: '10,50,250', aug: raw.aug === 'none' ? 'vae' : raw.aug });
+  // Checked as its largest cell (n = 800): the memory estimate grows with n,
+  // so settings that fit it fit every cell, and a grid is refused up front
+  // rather than by the worker at its last cell.
+  const { errors, values } = validate({ ...raw, n: '800', k: '10,50,250', aug: raw.aug === 'none' ? 'vae' : raw.aug });
   if (showAllErrors(errors)) return;
   const id = 'grid-' + Date.now().toString(36);
   const cells = [100, 200, 400, 800].map((n, i) => ({

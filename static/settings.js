@@ -8,6 +8,32 @@ const MAX_K = 1000;
 const MAX_GENERATED = 250000;
 const MAX_VAL = 5000;
 const MAX_TEST = 10000;
+const MAX_LR = 1000; // study.MaxLR
+// The article's learning rates (study.DefaultLR, DefaultVAELR): a config
+// leaves them out when they are these, as the command line does.
+const DEFAULT_LR = '0.0002';
+const DEFAULT_VAELR = '0.001';
+
+// The memory ceiling and estimate mirror core/study/memory.go
+// (MemoryCeiling, EstimateMemory): keep the numbers in step. The worker's
+// Validate is the authority; this lets the form say so before a run starts.
+export const MEMORY_CEILING = 1280 * 2 ** 20; // 1.25 GiB
+const MEM = {
+  clfForward: 261072 + 50176 + 100352 + 50176 + 12544 + 1034, // per image, float32
+  clfTrain: 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008,
+  vaeEncode: 289296 + 250880 + 128 + 40,
+  vaeDecode: 50176 + 56448 + 25088 + 75264 + 225792 + 784 + 1568 + 784,
+  vaeTrain: 60 + 824 + 40 + 40 + 64 + 339492 + 478304,
+  clfParams: 1660602,
+  vaeParams: 828941,
+  examples: 60000 + 10000, // MNIST images held, 784 + 1 + 8 bytes each
+  exampleBytes: 784 + 1 + 8,
+  evalBatch: 100,
+  genBatch: 50,
+  serveBatch: 10,
+  runtime: 48 * 2 ** 20,
+  gcSlackDiv: 16,
+};
 
 export const AUGS = [
   ['none', 'None (baseline only)'],
@@ -43,6 +69,10 @@ export const FIELDS = [
     help: 'MNIST test digits that score the kept weights.' },
   { key: 'batch', label: 'Classifier batch', kind: 'int', min: 1, max: 1024, group: 'budget', help: '' },
   { key: 'vaebatch', label: 'VAE batch', kind: 'int', min: 1, max: 1024, group: 'budget', help: '' },
+  { key: 'lr', label: 'Classifier learning rate', kind: 'float', max: MAX_LR, group: 'budget',
+    help: "Adam's step size (the article's 0.0002). Too large a value makes training diverge: the run then stops and says so." },
+  { key: 'vaelr', label: 'VAE learning rate', kind: 'float', max: MAX_LR, group: 'budget',
+    help: "RMSprop's step size (the article's 0.001)." },
   { key: 'seed', label: 'Seed', kind: 'int', min: 1, max: 4294967295,
     help: 'The same seed gives the same numbers.' },
 ];
@@ -51,12 +81,14 @@ export const PRESETS = {
   quick: {
     label: 'Quick look (about a minute)',
     values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '8', levels: '', steps: '30', eval: '15',
-      patience: '2', val: '200', test: '500', batch: '32', vaebatch: '32', seed: '1' },
+      patience: '2', val: '200', test: '500', batch: '32', vaebatch: '32', seed: '1', lr: DEFAULT_LR, vaelr: DEFAULT_VAELR },
   },
   article: {
     label: 'As in the article',
-    values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '200', levels: '50,200', steps: '5000', eval: '50',
-      patience: '10', val: '5000', test: '10000', batch: '32', vaebatch: '32', seed: '1' },
+    // The command line's defaults (core/study Defaults; README, "Validation
+    // and budgets"): the same seed gives the same numbers on the page.
+    values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '200', levels: '50,200', steps: '3000', eval: '100',
+      patience: '5', val: '2000', test: '10000', batch: '32', vaebatch: '32', seed: '1', lr: DEFAULT_LR, vaelr: DEFAULT_VAELR },
   },
 };
 
@@ -94,6 +126,13 @@ export function validate(raw) {
       errors[f.key] = 'Required.';
       continue;
     }
+    if (f.kind === 'float') {
+      const x = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+      if (Number.isNaN(x)) errors[f.key] = `"${s}" is not a number (e.g. 0.0002 or 2e-4).`;
+      else if (!(x > 0 && x <= f.max)) errors[f.key] = `${s} is out of range: use a number above 0, at most ${f.max}.`;
+      v[f.key] = x;
+      continue;
+    }
     if (f.kind === 'int') {
       const x = parseIntStrict(s);
       if (Number.isNaN(x)) errors[f.key] = `"${s}" is not a whole number.`;
@@ -128,7 +167,73 @@ export function validate(raw) {
       }
     }
   }
+  const memKeys = ['n', 'k', 'aug', 'control', 'batch', 'vaebatch', 'epochs', 'levels'];
+  if (memKeys.every((key) => !errors[key])) {
+    const e = memoryError(v);
+    if (e) errors[e.key] = e.text;
+  }
   return { errors, values: v };
+}
+
+// estimateMemory is study.EstimateMemory for a Config (JSON keys, as
+// configOf makes): the bytes a run needs at its peak, by part, and total.
+export function estimateMemory(cfg) {
+  const f32 = 4;
+  const n = cfg.n;
+  const arms = cfg.arms || [];
+  const needsK = arms.some((a) => a !== 'baseline');
+  const needsVAE = arms.some((a) => a === 'vae' || a === 'vae+classic' || a === 'noise');
+  const m = { data: MEM.examples * MEM.exampleBytes, trainSet: n * MEM.exampleBytes };
+  if (needsK) {
+    let capacity = 0;
+    let peak = 0;
+    for (const k of cfg.k) {
+      const need = (n + n * k) * (784 + 1);
+      if (need > capacity) {
+        peak = Math.max(peak, capacity + need);
+        capacity = need;
+      }
+    }
+    m.trainSet += peak;
+  }
+  const b = cfg.batch;
+  m.classifier = f32 * (5 * MEM.clfParams + Math.max(b, MEM.evalBatch) * (MEM.clfForward + 784) + b * MEM.clfTrain);
+  m.vae = 0;
+  if (needsVAE) {
+    const vb = cfg.vae_batch;
+    m.vae = f32 * ((3 + cfg.snapshot_epochs.length) * MEM.vaeParams +
+      Math.max(vb, MEM.genBatch) * (MEM.vaeEncode + MEM.vaeDecode + 784) + vb * MEM.vaeTrain + 2 * n * 20);
+  }
+  const kept = 2 * (2 * MEM.clfParams + MEM.vaeParams);
+  const serving = 2 * (2 * MEM.clfParams + MEM.serveBatch * MEM.clfForward) + 2 * MEM.vaeParams +
+    MEM.serveBatch * (MEM.vaeEncode + MEM.vaeDecode);
+  m.worker = f32 * (kept + serving);
+  const live = m.data + m.trainSet + m.classifier + m.vae + m.worker;
+  m.runtime = MEM.runtime + Math.floor(live / MEM.gcSlackDiv);
+  m.total = live + m.runtime;
+  return m;
+}
+
+const mib = (b) => `${Math.ceil(b / 2 ** 20)} MiB`;
+
+// memoryError is the reason a config over the ceiling is refused (the
+// worker's words) and the field it belongs to: of k, the classifier batch
+// and the VAE batch, the one whose smallest value would save the most.
+function memoryError(v) {
+  const cfg = configOf(v);
+  const m = estimateMemory(cfg);
+  if (m.total <= MEMORY_CEILING) return null;
+  const saving = (edit) => m.total - estimateMemory({ ...cfg, ...edit }).total;
+  const levers = [['batch', saving({ batch: 1 })], ['vaebatch', saving({ vae_batch: 1 })]];
+  if (v.aug !== 'none') levers.push(['k', saving({ k: [1] })]);
+  levers.sort((a, b) => b[1] - a[1]);
+  const k = v.aug !== 'none' ? `k = ${Math.max(...v.k)}` : 'k = none';
+  return {
+    key: levers[0][0],
+    text: `n = ${v.n}, ${k}: the run would need about ${mib(m.total)} of memory (estimate: training set ` +
+      `${mib(m.trainSet)}, classifier ${mib(m.classifier)}, VAE ${mib(m.vae)}), over the ${mib(MEMORY_CEILING)} ` +
+      'ceiling: use a smaller n·k or smaller batches.',
+  };
 }
 
 // configOf turns validated values into a core/study Config (JSON keys).
@@ -150,6 +255,8 @@ export function configOf(v) {
     max_steps: v.steps,
     val_size: v.val,
     test_size: v.test,
+    ...(v.lr === Number(DEFAULT_LR) ? {} : { lr: v.lr }),
+    ...(v.vaelr === Number(DEFAULT_VAELR) ? {} : { vae_lr: v.vaelr }),
   };
 }
 

@@ -123,6 +123,12 @@ async function boot() {
       remember('simd kernels unavailable, using pure Go: ' + err.message);
     }
   }
+  // Go's own WebAssembly.Memory, for the memory figures of the worker's
+  // events (wasm/memory.go reads its buffer.byteLength): wasm_exec.js gives
+  // Go no supported way to reach its instance. Set before go.run, which is
+  // when Go looks for it; without it Go reports its runtime's count instead
+  // (memoryExact false).
+  self.vaeaugMemory = result.instance.exports.mem;
   go.run(result.instance);
 }
 

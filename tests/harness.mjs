@@ -41,3 +41,50 @@ export function finish() {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
+
+// workerTargets lists the dedicated workers Chromium's DevTools protocol
+// knows of (cdp: a CDP session of the page).
+export async function workerTargets(cdp) {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'worker');
+}
+
+// workerMemory measures each worker through a (non-flattened) DevTools
+// session attached to it: wasm, the byte sizes of its WebAssembly.Memory
+// objects (Go's linear memory), found with Runtime.queryObjects; heap, its JS
+// heap in use (Runtime.getHeapUsage).
+export async function workerMemory(cdp) {
+  const out = [];
+  for (const w of await workerTargets(cdp)) {
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: w.targetId, flatten: false });
+    let next = 0;
+    const waiting = new Map();
+    const onMessage = (e) => {
+      if (e.sessionId !== sessionId) return;
+      const m = JSON.parse(e.message);
+      const p = waiting.get(m.id);
+      if (!p) return;
+      waiting.delete(m.id);
+      if (m.error) p.reject(new Error(m.error.message));
+      else p.resolve(m.result);
+    };
+    cdp.on('Target.receivedMessageFromTarget', onMessage);
+    const send = (method, params = {}) => new Promise((resolve, reject) => {
+      const id = ++next;
+      waiting.set(id, { resolve, reject });
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    });
+    try {
+      const proto = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+      const found = await send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+      const sizes = await send('Runtime.callFunctionOn', { objectId: found.objects.objectId, returnByValue: true,
+        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }' });
+      const heap = await send('Runtime.getHeapUsage');
+      out.push({ url: w.url, wasm: sizes.result.value, heap: heap.usedSize });
+    } finally {
+      cdp.off('Target.receivedMessageFromTarget', onMessage);
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    }
+  }
+  return out;
+}

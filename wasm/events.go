@@ -15,6 +15,8 @@ type readyEvent struct {
 	Type    string `json:"type"`
 	Version int    `json:"version"`
 	SIMD    bool   `json:"simd"`
+	memoryFields
+	MemoryCeiling int64 `json:"memoryCeiling"`
 }
 
 type idEvent struct {
@@ -38,6 +40,7 @@ type loadedEvent struct {
 	Val     int     `json:"val"`
 	Test    int     `json:"test"`
 	Seconds float64 `json:"seconds"`
+	memoryFields
 }
 
 type startedEvent struct {
@@ -45,6 +48,10 @@ type startedEvent struct {
 	ID     int          `json:"id"`
 	RunID  int          `json:"runId"`
 	Config study.Config `json:"config"`
+	// MemoryEstimate is study.EstimateMemory(Config).Total(), at most
+	// MemoryCeiling (a config over it is refused).
+	MemoryEstimate int64 `json:"memoryEstimate"`
+	MemoryCeiling  int64 `json:"memoryCeiling"`
 }
 
 type runEvent struct {
@@ -71,6 +78,7 @@ type progressEvent struct {
 	ImagesPerSec float64 `json:"imagesPerSec"`
 	EtaSeconds   float64 `json:"etaSeconds"`
 	Elapsed      float64 `json:"elapsed"`
+	memoryFields
 }
 
 // samplesEvent carries originals (count×784 bytes, field "originals") and
@@ -95,12 +103,14 @@ type armDoneEvent struct {
 	Type  string          `json:"type"`
 	RunID int             `json:"runId"`
 	Arm   study.ArmResult `json:"arm"`
+	memoryFields
 }
 
 type resultEvent struct {
 	Type   string        `json:"type"`
 	RunID  int           `json:"runId"`
 	Result *study.Result `json:"result"`
+	memoryFields
 }
 
 // predictionEvent carries count×10 probabilities per classifier (fields

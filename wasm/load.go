@@ -32,7 +32,7 @@ func (w *worker) load(id int, base string) {
 		return
 	}
 	w.emit(loadedEvent{Type: "loaded", ID: id, Bytes: w.dataBytes, Pool: w.data.Pool.Len(),
-		Val: w.data.Val.Len(), Test: w.data.Test.Len(), Seconds: w.loadSeconds})
+		Val: w.data.Val.Len(), Test: w.data.Test.Len(), Seconds: w.loadSeconds, memoryFields: w.mem.read()})
 }
 
 // ensureLoad starts fetching MNIST from base unless a load has started.
@@ -93,6 +93,7 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 		p.Total = max(p.Total, p.Done)
 		p.Elapsed = time.Since(start).Seconds()
 		p.EtaSeconds = 0
+		p.memoryFields = w.mem.read()
 		if rate := float64(p.Done) / p.Elapsed; rate > 0 && p.Total > p.Done {
 			p.EtaSeconds = float64(p.Total-p.Done) / rate
 		}

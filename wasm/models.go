@@ -14,6 +14,7 @@ import (
 	"vaeaug/core/data"
 	"vaeaug/core/model"
 	"vaeaug/core/nn"
+	"vaeaug/core/study"
 )
 
 // keptInfo says which arm of which run a kept model comes from.
@@ -118,6 +119,22 @@ func (m *keptModels) vaeModel() (*model.VAE, *keptVAE) {
 // maxPredict is the most images one predict, walk or recon request takes.
 const maxPredict = 500
 
+// serveBatch is how many images go through a kept model at once: the
+// models' buffers grow to the largest batch they see (about 1.9 MB an image
+// for a classifier, 3.9 MB for the VAE) and stay, beside any run, so they
+// are kept small; study.EstimateMemory counts them at this size.
+const serveBatch = study.ServeBatch
+
+// release drops the serving models and their buffers (the kept weights
+// stay; the models are rebuilt on first use), so that a run does not share
+// the memory with them.
+func (m *keptModels) release() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clf, m.clfFor = [2]*model.Classifier{}, [2]*keptArm{}
+	m.vae, m.vaeFor = nil, nil
+}
+
 // predict answers {pixels: Float32Array(m·784)} (a drawing, values in
 // [0,1]) or {offset, count} (test digits) with each kept classifier's
 // probabilities.
@@ -169,8 +186,8 @@ func (w *worker) predict(req request) error {
 		}
 		probs := make([]float32, count*10)
 		preds := make([]int, count)
-		for s := 0; s < count; s += 100 {
-			b := min(100, count-s)
+		for s := 0; s < count; s += serveBatch {
+			b := min(serveBatch, count-s)
 			logits := nn.Data(c.Logits(nn.FromSlice(x[s*784:(s+b)*784], b, 28, 28, 1)))
 			for j := range b {
 				preds[s+j] = softmax(probs[(s+j)*10:(s+j+1)*10], logits[j*10:(j+1)*10])
@@ -363,7 +380,11 @@ func (w *worker) walk(req request) error {
 			z[s*d+j] = (1-t)*mu[j] + t*mu[d+j]
 		}
 	}
-	img := toBytes(nn.Data(v.Decode(nn.FromSlice(z, steps, d))))
+	img := make([]byte, 0, steps*784)
+	for s := 0; s < steps; s += serveBatch {
+		b := min(serveBatch, steps-s)
+		img = append(img, toBytes(nn.Data(v.Decode(nn.FromSlice(z[s*d:(s+b)*d], b, d))))...)
+	}
 	ends := append(append([]byte(nil), test.Images.At(from)...), test.Images.At(to)...)
 	imgArr, err := w.js.bytesToJS(img)
 	if err != nil {
@@ -403,8 +424,8 @@ func (w *worker) recon(req request) error {
 		orig = append(orig, test.Images.At(offset+i)...)
 	}
 	img := make([]byte, 0, count*784)
-	for s := 0; s < count; s += 100 {
-		b := min(100, count-s)
+	for s := 0; s < count; s += serveBatch {
+		b := min(serveBatch, count-s)
 		mean, _ := v.Encode(nn.FromSlice(x[s*784:(s+b)*784], b, 28, 28, 1))
 		img = append(img, toBytes(nn.Data(v.Decode(mean)))...)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -64,7 +65,8 @@ func (w *worker) start(req request) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{w: w, id: runID, cfg: cfg, ctx: ctx, cancel: cancel}
 	w.cur = r
-	w.emit(startedEvent{Type: "started", ID: req.id, RunID: runID, Config: cfg})
+	w.emit(startedEvent{Type: "started", ID: req.id, RunID: runID, Config: cfg,
+		MemoryEstimate: study.EstimateMemory(cfg).Total(), MemoryCeiling: study.MemoryCeiling})
 	go r.execute()
 	return nil
 }
@@ -151,6 +153,13 @@ func (r *run) execute() {
 			err = fmt.Errorf("load: %w", err)
 			return
 		}
+		// Start from a collected heap: the serving models' buffers and
+		// the previous run's are garbage by now, and collecting them
+		// before this run allocates its own keeps the two from adding up
+		// (the Go heap otherwise grows by gcPercent of what is live
+		// before it collects, and the wasm memory never shrinks).
+		w.kept.release()
+		runtime.GC()
 		r.lastPost, r.t0 = time.Now(), time.Now()
 		res, err = study.Run(r.ctx, r.cfg, d, study.Hooks{
 			Progress:  r.progress,
@@ -159,6 +168,10 @@ func (r *run) execute() {
 			ArmDone:   r.armDone,
 		})
 	}()
+	// The run's models and training set are garbage now: collect them
+	// before the serving models (predict, walk, recon) allocate, rather
+	// than let the heap grow first.
+	runtime.GC()
 	w.mu.Lock()
 	w.cur = nil
 	w.mu.Unlock()
@@ -171,7 +184,7 @@ func (r *run) execute() {
 		w.emit(errorEvent{Type: "error", ID: r.id, RunID: r.id, Message: err.Error(), Detail: detail})
 	default:
 		w.kept.commit(&r.pending)
-		w.emit(resultEvent{Type: "result", RunID: r.id, Result: res})
+		w.emit(resultEvent{Type: "result", RunID: r.id, Result: res, memoryFields: w.mem.read()})
 	}
 }
 
@@ -191,7 +204,8 @@ func (r *run) progress(p study.Progress) {
 	if news || now.Sub(r.lastPost) >= postEvery {
 		r.lastPost = now
 		ev := progressEvent{Type: "progress", RunID: r.id, Stage: p.Stage, Arm: p.Arm, K: p.K,
-			Level: p.VAELevel, Done: p.Done, Total: p.Total, Loss: p.Loss, ValAcc: p.ValAcc, Images: p.Images}
+			Level: p.VAELevel, Done: p.Done, Total: p.Total, Loss: p.Loss, ValAcc: p.ValAcc, Images: p.Images,
+			memoryFields: r.w.mem.read()}
 		if dt := now.Sub(r.t0).Seconds(); dt > 0 {
 			ev.Elapsed = dt
 			ev.ImagesPerSec = float64(p.Images-r.images0) / dt
@@ -285,5 +299,5 @@ func (r *run) armDone(a study.ArmResult, c *model.Classifier) {
 			r.pending.augmented = &keptArm{info: info, params: copyParams(c.Params())}
 		}
 	}
-	r.w.emit(armDoneEvent{Type: "armDone", RunID: r.id, Arm: a})
+	r.w.emit(armDoneEvent{Type: "armDone", RunID: r.id, Arm: a, memoryFields: r.w.mem.read()})
 }

@@ -41,6 +41,7 @@ type worker struct {
 	cur *run // the run in progress, nil when idle
 
 	kept keptModels
+	mem  *memoryMeter
 }
 
 func newWorker() (*worker, error) {
@@ -52,7 +53,7 @@ func newWorker() (*worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("yielder: %w", err)
 	}
-	w := &worker{js: js, y: y, inbox: make(chan request, 1024), loaded: make(chan struct{})}
+	w := &worker{js: js, y: y, inbox: make(chan request, 1024), loaded: make(chan struct{}), mem: newMemoryMeter()}
 	w.onMsg, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		if len(args) > 0 {
 			if data, err := args[0].Get("data"); err == nil {
@@ -99,7 +100,8 @@ func (w *worker) serve() {
 		}
 	}
 	_ = w.js.self.Delete("vaeaugQueue")
-	w.emit(readyEvent{Type: "ready", Version: protocolVersion, SIMD: kernels.SIMD()})
+	w.emit(readyEvent{Type: "ready", Version: protocolVersion, SIMD: kernels.SIMD(), memoryFields: w.mem.read(),
+		MemoryCeiling: study.MemoryCeiling})
 	for req := range w.inbox {
 		w.dispatch(req)
 	}

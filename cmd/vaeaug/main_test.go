@@ -148,3 +148,19 @@ func TestDivergingRunIsReported(t *testing.T) {
 		t.Errorf("a diverged cell was recorded: %s", b)
 	}
 }
+
+// A run whose estimated peak memory is over the ceiling is refused before
+// any data is read or output written, with the estimate in the message.
+func TestOverTheMemoryCeilingIsRefused(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	args := []string{"run", "-n", "800", "-k", "250", "-vae-batch", "256", "-data", mnistDir, "-out", out}
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	msg := stderr.String()
+	if code == 0 || !strings.Contains(msg, "ceiling") || !strings.Contains(msg, "MiB") {
+		t.Fatalf("exit %d, stderr %q: want a refusal naming the memory ceiling", code, msg)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a refused run created its output folder %s", out)
+	}
+}

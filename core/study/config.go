@@ -171,7 +171,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("snapshot epochs %v: want increasing values from 1 to the VAE epochs (%d)", c.SnapshotEpochs, c.VAEEpochs)
 		}
 	}
-	return nil
+	// Last, so that the estimate's inputs are known to be in range.
+	return c.checkMemory()
 }
 
 // controlAt reports whether the control arms train at k.

@@ -10,8 +10,8 @@
 // VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run),
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
-// reload (both need small-run), stop, bad-setting, dead-worker, stop-start,
-// settings, grid-reload.
+// reload (both need small-run), stop, bad-setting, diverge, dead-worker,
+// stop-start, settings, grid-reload.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-import { root, SMALL, LONG, log, results, check, assert, finish } from '../harness.mjs';
+import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory } from '../harness.mjs';
 
 // A grid whose first cell (n = 100, k = 10, 50, 250, classic augmentation)
 // takes about 20 s on two busy cores.
@@ -87,53 +87,6 @@ async function startServer(tmp) {
 }
 
 const state = (page) => page.evaluate(() => document.body.dataset.state);
-
-// workerTargets lists the dedicated workers Chromium's DevTools protocol
-// knows of (cdp: a CDP session of the page).
-async function workerTargets(cdp) {
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  return targetInfos.filter((t) => t.type === 'worker');
-}
-
-// workerMemory measures each worker through a (non-flattened) DevTools
-// session attached to it: wasm, the byte sizes of its WebAssembly.Memory
-// objects (Go's linear memory), found with Runtime.queryObjects; heap, its JS
-// heap in use (Runtime.getHeapUsage).
-async function workerMemory(cdp) {
-  const out = [];
-  for (const w of await workerTargets(cdp)) {
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: w.targetId, flatten: false });
-    let next = 0;
-    const waiting = new Map();
-    const onMessage = (e) => {
-      if (e.sessionId !== sessionId) return;
-      const m = JSON.parse(e.message);
-      const p = waiting.get(m.id);
-      if (!p) return;
-      waiting.delete(m.id);
-      if (m.error) p.reject(new Error(m.error.message));
-      else p.resolve(m.result);
-    };
-    cdp.on('Target.receivedMessageFromTarget', onMessage);
-    const send = (method, params = {}) => new Promise((resolve, reject) => {
-      const id = ++next;
-      waiting.set(id, { resolve, reject });
-      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
-    });
-    try {
-      const proto = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-      const found = await send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
-      const sizes = await send('Runtime.callFunctionOn', { objectId: found.objects.objectId, returnByValue: true,
-        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }' });
-      const heap = await send('Runtime.getHeapUsage');
-      out.push({ url: w.url, wasm: sizes.result.value, heap: heap.usedSize });
-    } finally {
-      cdp.off('Target.receivedMessageFromTarget', onMessage);
-      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
-    }
-  }
-  return out;
-}
 
 async function waitState(page, want, timeoutMs) {
   await page.waitForFunction((w) => w.includes(document.body.dataset.state), want, { timeout: timeoutMs, polling: 100 });
@@ -314,6 +267,55 @@ async function main() {
       const k = await page.textContent('#err-k');
       assert(/not a list of whole numbers/.test(k), 'error next to k: ' + k);
       assert((await state(page)) === 'idle', 'a run started with k=ten');
+      // Over the memory ceiling (issue 6): refused up front, next to the
+      // setting whose change saves the most, for a run from the URL and for
+      // a grid (checked as its n = 800 cell) from the form.
+      await page.goto(`${server.base}/?n=800&aug=vae&k=250&batch=256&autorun=1`);
+      await page.waitForFunction(() => document.getElementById('err-batch').textContent !== '', null, { timeout: 10000 });
+      await page.waitForTimeout(500);
+      const mem = await page.evaluate(() => ({
+        err: document.getElementById('err-batch').textContent, state: document.body.dataset.state,
+        posted: window.testPosted,
+      }));
+      assert(/ceiling/.test(mem.err) && /MiB/.test(mem.err), 'error next to batch: ' + mem.err);
+      assert(mem.state === 'idle' && !mem.posted.includes('start'), `a run over the ceiling started: state ${mem.state}`);
+      await page.goto(`${server.base}/?n=100&aug=vae&k=10&batch=160`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      await page.evaluate(() => { window.testPosted = []; });
+      await page.click('#grid');
+      await page.waitForTimeout(500);
+      const grid = await page.evaluate(() => ({
+        err: document.getElementById('err-batch').textContent, state: document.body.dataset.state,
+        posted: window.testPosted,
+      }));
+      assert(/ceiling/.test(grid.err), 'a grid whose n = 800 cell is over the ceiling: error next to batch: ' + grid.err);
+      assert(grid.state === 'idle' && !grid.posted.includes('start'), `the grid started: state ${grid.state}`);
+    });
+
+    await step('diverge', 'a run that diverges (learning rate 10) stops with a message naming the stage, and no result is kept', async () => {
+      await page.goto(`${server.base}/?${SMALL}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      const before = await page.evaluate(() => window.vaeaug.results.length);
+      await page.goto(`${server.base}/?${SMALL}&lr=10&autorun=1`);
+      const s = await waitState(page, ['done', 'error'], 300000);
+      const r = await page.evaluate(() => ({
+        error: document.getElementById('form-error').textContent,
+        status: document.getElementById('status').textContent,
+        results: window.vaeaug.results.length,
+        dead: !document.getElementById('dead').hidden,
+      }));
+      log(`  state ${s}; ${r.error}`);
+      assert(s === 'error', `the run ended in state ${s} (status "${r.status}"), not with an error`);
+      for (const want of ['train classifier (', 'diverged', 'learning rate 10']) {
+        assert(r.error.includes(want), `the message lacks "${want}": ${r.error}`);
+      }
+      assert(!r.dead, 'the trainer was reported dead: a diverged run is an error of the run, not of the worker');
+      assert(r.results === before, `a diverged run was kept (${r.results} results, had ${before})`);
+      // The trainer is still usable: the same settings at the article's rate run.
+      await page.fill('#f-lr', '0.0002');
+      await page.click('#start');
+      const s2 = await waitState(page, ['done', 'error'], 300000);
+      assert(s2 === 'done', `after the diverged run, a good one ended in state ${s2}: ${await page.textContent('#form-error')}`);
     });
 
     await step('stop-start', 'stop, then start again: one worker, no doubled or backward progress, memory flat from one start and stop to the next', async () => {
@@ -443,11 +445,16 @@ async function main() {
         n: ['0', '5', '6010'], k: ['0', '1001', '10,0'], epochs: ['0', '10001'], levels: ['0', '10001', '4,2'],
         steps: ['0', '1000001'], eval: ['0', '100001'], patience: ['0', '1001'], val: ['9', '5001'],
         test: ['9', '10001'], batch: ['0', '1025'], vaebatch: ['0', '1025'], seed: ['0', '4294967296'],
+        lr: ['0', '1001', '-1e-4', '0x10'], vaelr: ['0', '1001', '1e4', 'NaN'],
       };
+      // Learning rates are not whole numbers: 12.5 is a valid one.
+      const FLOATS = ['lr', 'vaelr'];
       const SELECTS = { aug: ['', 'gan', '1e99', '-1'], control: ['', '2', 'yes', '-1'] };
       const table = [];
       for (const [key, vals] of Object.entries(RANGE)) {
-        for (const v of [...COMMON, ...vals]) if (!(key === 'levels' && v === '')) table.push([key, v]);
+        for (const v of [...COMMON, ...vals]) {
+          if (!(key === 'levels' && v === '') && !(FLOATS.includes(key) && v === '12.5')) table.push([key, v]);
+        }
       }
       for (const [key, vals] of Object.entries(SELECTS)) for (const v of vals) table.push([key, v]);
       const keys = [...Object.keys(RANGE), ...Object.keys(SELECTS)];
