@@ -3,6 +3,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"time"
@@ -66,15 +67,26 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 		return nil, err
 	}
 	var resp [4]safejs.Value
-	var promises [4]safejs.Value
+	promises := w.takePrefetch(base)
 	for i, f := range mnistFiles {
-		if promises[i], err = fetch.Invoke(base + f); err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", f, err)
+		if promises[i].IsUndefined() {
+			if promises[i], err = fetch.Invoke(base + f); err != nil {
+				return nil, fmt.Errorf("fetch %s: %w", f, err)
+			}
 		}
 	}
 	total := 0
 	for i, f := range mnistFiles {
-		if resp[i], err = await(promises[i]); err != nil {
+		resp[i], err = await(promises[i])
+		if err == nil && resp[i].IsNull() {
+			// The worker's prefetch failed (it resolves to null then):
+			// fetch again, so the error, if any, is the fetch's own.
+			var pr safejs.Value
+			if pr, err = fetch.Invoke(base + f); err == nil {
+				resp[i], err = await(pr)
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("fetch %s%s: %w", base, f, err)
 		}
 		if ok, _ := resp[i].Get("ok"); !truthy(ok) {
@@ -107,7 +119,7 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 	}
 	report(true)
 	w.dataBytes = p.Done
-	train, test, err := data.MNISTFromBytes(files[0], files[1], files[2], files[3])
+	train, test, err := w.parseMNIST(files)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +129,69 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 	}
 	w.loadSeconds = time.Since(start).Seconds()
 	return d, nil
+}
+
+// takePrefetch returns the fetch promises static/worker.js started for the
+// four files at start-up (self.vaeaugPrefetch, keyed by file name) when
+// base is the default folder, and removes them so that a later load
+// fetches afresh. Entries it cannot find are left undefined.
+func (w *worker) takePrefetch(base string) (promises [4]safejs.Value) {
+	for i := range promises {
+		promises[i] = safejs.Undefined()
+	}
+	pre, err := w.js.self.Get("vaeaugPrefetch")
+	if err != nil || pre.Type() != safejs.TypeObject {
+		return promises
+	}
+	_ = w.js.self.Delete("vaeaugPrefetch")
+	if base != "gen/mnist/" {
+		return promises
+	}
+	for i, f := range mnistFiles {
+		if p, err := pre.Get(f); err == nil && p.Type() == safejs.TypeObject {
+			promises[i] = p
+		}
+	}
+	return promises
+}
+
+// parseMNIST verifies and parses the four downloaded .gz files. Where the
+// worker script offers vaeaugGunzip (the browser's DecompressionStream),
+// Go hashes the compressed bytes, checks the digests, and lets the browser
+// unpack all four at once; otherwise Go gunzips them itself.
+func (w *worker) parseMNIST(files [4][]byte) (train, test *data.Dataset, err error) {
+	gunzip, err := w.js.self.Get("vaeaugGunzip")
+	if err != nil || gunzip.Type() != safejs.TypeFunction {
+		return data.MNISTFromBytes(files[0], files[1], files[2], files[3])
+	}
+	var sums [4][sha256.Size]byte
+	for i, f := range files {
+		sums[i] = sha256.Sum256(f)
+	}
+	if err := data.VerifyMNISTSums(sums); err != nil {
+		return nil, nil, err
+	}
+	var promises [4]safejs.Value
+	for i, f := range files {
+		gz, err := w.js.bytesToJS(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		if promises[i], err = gunzip.Invoke(gz); err != nil {
+			return nil, nil, fmt.Errorf("unpack %s: %w", mnistFiles[i], err)
+		}
+	}
+	var raw [4][]byte
+	for i, pr := range promises {
+		v, err := await(pr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("unpack %s: %w", mnistFiles[i], err)
+		}
+		if raw[i], err = w.js.bytesFromJS(v); err != nil {
+			return nil, nil, fmt.Errorf("unpack %s: %w", mnistFiles[i], err)
+		}
+	}
+	return data.MNISTFromUnpacked(sums, raw[0], raw[1], raw[2], raw[3])
 }
 
 // readBody reads a fetch Response's body stream chunk by chunk, calling

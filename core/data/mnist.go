@@ -120,6 +120,43 @@ func MNISTFromBytes(trainImages, trainLabels, testImages, testLabels []byte) (tr
 		[4][]byte{trainImages, trainLabels, testImages, testLabels})
 }
 
+// MNISTFromUnpacked parses the four official MNIST files given unpacked
+// (raw IDX) together with the SHA-256 digests of the .gz files they were
+// unpacked from. It is for the browser, which unpacks the downloads with
+// its native DecompressionStream (Go compiled to wasm needs about a second
+// for the 47 MB): the caller hashes the .gz bytes, checks the digests with
+// VerifyMNISTSums before unpacking, and passes exactly what they unpacked to.
+func MNISTFromUnpacked(gzSums [4][sha256.Size]byte, trainImages, trainLabels, testImages, testLabels []byte) (train, test *Dataset, err error) {
+	if err := VerifyMNISTSums(gzSums); err != nil {
+		return nil, nil, err
+	}
+	names := [4]string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
+	for i := range names {
+		names[i] = strings.TrimSuffix(names[i], ".gz")
+	}
+	if train, err = parsePair("mnist train", names[0], trainImages, names[1], trainLabels); err != nil {
+		return nil, nil, err
+	}
+	if test, err = parsePair("mnist test", names[2], testImages, names[3], testLabels); err != nil {
+		return nil, nil, err
+	}
+	return train, test, nil
+}
+
+// VerifyMNISTSums checks the SHA-256 digests of the four .gz files, in the
+// order train images, train labels, test images, test labels, against the
+// official ones; the error names the first file that differs.
+func VerifyMNISTSums(gzSums [4][sha256.Size]byte) error {
+	for i, name := range [4]string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile} {
+		want, _ := expectedSHA256(name)
+		if got := hex.EncodeToString(gzSums[i][:]); got != want {
+			return fileErr(name, ErrChecksum, nil,
+				"SHA-256 is %s, expected %s: the file is corrupt, truncated or not the official MNIST file", got, want)
+		}
+	}
+	return nil
+}
+
 // loadMNISTFiles checks all four digests before parsing anything, so a
 // wrong file is reported in milliseconds rather than after decoding the
 // 47 MB training images.

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"io/fs"
@@ -175,5 +176,46 @@ func TestLoadPair(t *testing.T) {
 	missing := filepath.Join(dir, "missing")
 	if _, err := LoadPair(missing, lb); !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "data: "+missing+": cannot open") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// MNISTFromUnpacked (the browser's path: the page hashes and unpacks the
+// downloads natively) gives the same data as LoadMNIST, and refuses a
+// digest that is not the official one for its file, naming the file.
+func TestMNISTFromUnpacked(t *testing.T) {
+	dir := mnistDir(t)
+	var sums [4][sha256.Size]byte
+	var raw [4][]byte
+	for i, f := range []string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[i] = sha256.Sum256(b)
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw[i], err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	train, test := loadMNIST(t)
+	train2, test2, err := MNISTFromUnpacked(sums, raw[0], raw[1], raw[2], raw[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(train2.Images.Pix, train.Images.Pix) || !bytes.Equal(train2.Labels.Y, train.Labels.Y) ||
+		!bytes.Equal(test2.Images.Pix, test.Images.Pix) || !bytes.Equal(test2.Labels.Y, test.Labels.Y) {
+		t.Error("MNISTFromUnpacked differs from LoadMNIST")
+	}
+	bad := sums
+	bad[2], bad[3] = sums[3], sums[2]
+	if _, _, err := MNISTFromUnpacked(bad, raw[0], raw[1], raw[2], raw[3]); !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), TestImagesFile) {
+		t.Errorf("swapped digests: %v", err)
+	}
+	// Unpacked bytes that are not IDX are refused by the parser.
+	if _, _, err := MNISTFromUnpacked(sums, raw[0][:1000], raw[1], raw[2], raw[3]); !errors.Is(err, ErrFormat) {
+		t.Errorf("truncated images: %v", err)
 	}
 }
