@@ -8,7 +8,7 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(CURDIR)/scripts/go_js_wasm_exec_simd
 WASMENV   := GOOS=js GOARCH=wasm
 
-.PHONY: bench-browser vaeaug all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
+.PHONY: bench-browser bench-pool vaeaug all test vet fma-check fmt-check test-native test-wasm test-e2e bench bench-native bench-wasm data summary clean build wasm serve tfjs-deps e2e-deps simd-deps bench-summary test-firefox firefox-deps
 
 all: test
 
@@ -123,6 +123,11 @@ bench: bench-native bench-wasm bench-summary
 ## Chromium, with and without the SIMD128 module (COUNT=3 runs, medians).
 bench-browser: simd-deps e2e-deps
 	GO=$(GO) node tests/bench/run.mjs
+
+## bench-pool: the page's worker pool against one worker, in headless
+## Chromium (tests/bench/pool.mjs).
+bench-pool: build e2e-deps
+	node tests/bench/pool.mjs
 
 bench-summary: simd-deps
 	GO=$(GO) scripts/bench-summary.sh

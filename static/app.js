@@ -3,14 +3,16 @@
 // in the worker (worker.js → wasm/); this file only talks to it.
 //
 // For automation: document.body.dataset.state is idle | running | done |
-// error, and window.vaeaug.results holds the finished runs as plain objects.
+// error, window.vaeaug.results holds the finished runs as plain objects, and
+// window.vaeaug.runSeeds([1, 2, …]) runs the form's settings once per seed,
+// the runs shared among the workers (tests/bench/pool.mjs times it).
 
 import { FIELDS, PRESETS, validate, configOf, fromURL, toURL, presetOf } from './settings.js';
 import { lineChart, svgText, svgToPNG, percentTick } from './charts.js';
 import { drawTiles, drawSamples } from './pictures.js';
 import { Pad } from './pad.js';
 import * as store from './store.js';
-import { Trainer } from './trainer.js';
+import { Pool, poolSize, splitRun, mergeResults } from './pool.js';
 import {
   h, pct, duration, armLabel, ARM_NAMES, renderResult, renderTable, renderFigure, figureChoices, csvOf,
 } from './results.js';
@@ -20,8 +22,8 @@ const $ = (id) => document.getElementById(id);
 const app = {
   results: [],
   state: 'idle',
-  run: null, // the run in progress: {runId, startId, config, raw, preset, url, …}
-  queue: [], // grid cells still to run
+  run: null, // the run shown in Progress: {config, raw, preset, url, label, grid, parts, …} (see launchAll)
+  active: [], // the runs started and not finished, in launch order (app.run is the first)
   grid: null, // the grid being run or interrupted: {id, cells, createdAt} (see runGrid)
   samples: new Map(), // key → samples event
   dataLoaded: false,
@@ -140,7 +142,9 @@ function onEdit() {
 function syncURL() {
   const raw = readForm();
   const p = presetOf(raw) || app.basePreset || 'quick';
-  const url = toURL(p, raw, false);
+  // A `workers` parameter (pool.js poolSize) is kept for the next reload.
+  const workers = new URLSearchParams(location.search).get('workers');
+  const url = toURL(p, raw, false) + (workers ? '&workers=' + encodeURIComponent(workers) : '');
   if (location.search !== url) history.replaceState(null, '', url);
 }
 
@@ -176,21 +180,30 @@ function fieldOfError(msg) {
 
 // ---------------------------------------------------------------- worker
 
-const trainer = new Trainer(onEvent, onDead);
+// The workers: the primary (booted with the page; it also serves the
+// pictures, the drawing pad and exports) and helpers for runs, or parts of
+// a run, that can train at once (pool.js).
+const pool = new Pool(poolSize(location.search, navigator.hardwareConcurrency), onJobEvent, onEvent, onDead);
+const trainer = pool.primary;
 app.trainer = trainer;
+app.pool = pool;
 
 function bootWorker() {
   $('dead').hidden = true;
   app.dataLoaded = false;
   status('Starting the trainer…');
-  trainer.start();
-  trainer.send('load');
+  pool.restartPrimary();
 }
 
-function onDead(reason) {
+function onDead(reason, t) {
   const wasRunning = app.state === 'running';
-  app.queue = [];
+  // A helper's death loses its run; the primary's part of it would train
+  // on for nothing.
+  if (t !== trainer && trainer.job) trainer.send('stop');
+  pool.reset();
+  app.active = [];
   app.run = null;
+  app.stopping = false;
   clearTimeout(app.stopTimer);
   setState('error');
   $('dead').hidden = false;
@@ -217,28 +230,53 @@ function onEvent(m) {
       refreshPictures();
       break;
     case 'progress':
-      onProgress(m);
+      if (m.stage === 'load data') onProgress(m, null);
       break;
-    case 'started':
-      if (app.run && m.id === app.run.startId) {
-        app.run.runId = m.runId;
-        app.run.config = m.config;
+    case 'error':
+      if (m.id !== 0) {
+        console.warn('vaeaug worker:', m.message);
+        break;
       }
+      // A load failure with no run: say so.
+      status('Error: ' + m.message);
+      $('form-error').textContent = m.message;
+      break;
+    default:
+      // Events of jobs come through onJobEvent; what is left here (a
+      // stopped with no run, a forgotten job's last words) needs nothing.
+      break;
+  }
+}
+
+// onJobEvent receives the events of one worker's part of a run.
+function onJobEvent(m, job) {
+  const run = job.run;
+  if (!app.active.includes(run)) return; // a run already ended (failed, stopped)
+  switch (m.type) {
+    case 'started':
+      job.config = m.config;
+      // The run's config with the worker's defaults filled in, and all of
+      // its arms when it was split.
+      run.config = { ...m.config, arms: run.wantArms };
+      break;
+    case 'progress':
+      onProgress(m, run);
       break;
     case 'samples':
-      onSamples(m);
+      onSamples(m, run);
       break;
     case 'snapshot':
-      if (app.run) app.run.snapshots.push(m.snapshot);
+      run.snapshots.push(m.snapshot);
       break;
     case 'armDone':
-      onArmDone(m);
+      onArmDone(m, run);
       break;
     case 'result':
-      onResult(m);
+      job.result = m.result;
+      if (run.parts.every((p) => p.result)) finishRun(run);
       break;
     case 'stopped':
-      onStopped();
+      if (app.stopping && pool.idle()) onStopped(false);
       break;
     case 'paused':
       app.paused = true;
@@ -251,31 +289,22 @@ function onEvent(m) {
       status('Training…');
       break;
     case 'error':
-      onWorkerError(m);
+      onRunError(m, job);
       break;
     default:
       break;
   }
 }
 
-function onWorkerError(m) {
-  const run = app.run;
-  const forRun = run && (m.runId === run.runId || m.id === run.startId);
-  if (!forRun && m.id !== 0) {
-    console.warn('vaeaug worker:', m.message);
-    return;
-  }
-  if (!forRun) {
-    // A load failure with no run: say so.
-    status('Error: ' + m.message);
-    $('form-error').textContent = m.message;
-    return;
-  }
-  trainer.busy = false;
+// onRunError ends everything in progress: the failed run and the others
+// (a grid stops at its first failure, as Stop would).
+function onRunError(m, job) {
+  app.active = [];
   app.run = null;
-  app.queue = [];
+  app.stopping = false;
+  pool.stopAll();
   const key = fieldOfError(m.message);
-  if (key && m.id === run.startId) {
+  if (key && m.id === job.startId) {
     // Refused before starting: the form is wrong, nothing ran.
     showErrors({ [key]: m.message.replace(/^start: /, '') }, [key]);
     setState('idle');
@@ -303,55 +332,105 @@ function startRun(ev) {
     inputs[first.key].focus();
     return;
   }
-  app.queue = [];
-  launch(configOf(values), raw);
+  launchAll([{ config: configOf(values), raw }]);
 }
 
-function launch(config, raw, label, grid) {
+let nextRunId = 1;
+
+// runSeeds runs the form's settings once for each seed, as independent runs
+// on the pool; false if the form has an error.
+app.runSeeds = (seeds) => {
+  if (app.state === 'running') return false;
+  const raw = readForm();
+  const { errors, values } = validate(raw);
+  if (showAllErrors(errors)) return false;
+  launchAll(seeds.map((seed) => ({
+    config: configOf({ ...values, seed }), raw: { ...raw, seed: String(seed) }, label: `Seed ${seed}`,
+  })));
+  return true;
+};
+
+// launchAll starts runs ({config, raw, label, grid}) on the pool. A single
+// run is split into parts that train at once (the baseline beside the
+// rest) when the pool has more than one worker; several runs (a grid) go to
+// the workers whole, in the order given. app.run, the run shown in
+// Progress, is the first unfinished one.
+function launchAll(items) {
   if (!trainer.worker || trainer.dead) bootWorker();
-  const preset = presetOf(raw) || app.basePreset || 'quick';
-  const url = location.pathname + toURL(preset, raw, false);
-  app.run = {
-    startId: 0, runId: 0, config, raw, preset, url, label: label || '', grid: grid || null,
-    startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0,
-  };
-  resetProgress(config);
+  app.stopping = false;
+  app.active = [];
+  pool.maxBusy = 0;
+  for (const it of items) {
+    const preset = presetOf(it.raw) || app.basePreset || 'quick';
+    const run = {
+      config: it.config, wantArms: it.config.arms, raw: it.raw, preset,
+      url: location.pathname + toURL(preset, it.raw, false), label: it.label || '', grid: it.grid || null,
+      startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0, evalDone: 0, parts: [],
+      curves: { vae: new Map(), loss: new Map(), acc: new Map() }, samples: new Map(), last: '',
+    };
+    const split = items.length === 1 && pool.size > 1 ? splitRun(it.config) : [it.config];
+    for (const config of split) run.parts.push({ run, config, runId: nextRunId++, startId: 0, result: null });
+    app.active.push(run);
+  }
   setState('running');
-  trainer.busy = true;
-  status((label ? label + ': ' : '') + (app.dataLoaded ? 'Training…' : 'Loading MNIST, then training…'));
-  app.run.startId = trainer.send('start', { config });
+  show(app.active[0]);
+  const first = app.active[0];
+  status((first.label ? first.label + ': ' : '') + (app.dataLoaded ? 'Training…' : 'Loading MNIST, then training…'));
+  for (const run of app.active) for (const job of run.parts) pool.submit(job);
 }
 
 function stopRun() {
   if (app.state !== 'running') return;
-  app.queue = [];
   status('Stopping…');
-  trainer.send('stop');
+  app.stopping = true;
+  pool.stopAll();
+  if (pool.idle()) {
+    onStopped(false);
+    return;
+  }
   // The core notices a stop at its next step; an evaluation pass does not
-  // look. If the worker is not back within 1.5 s, restart it: finished
-  // results live in the page, and the data reloads from the cache.
+  // look. A worker not back within 1.5 s is restarted (the primary) or
+  // dropped (a helper): finished results live in the page, and the data
+  // reloads from the cache.
   clearTimeout(app.stopTimer);
   app.stopTimer = setTimeout(() => {
     if (app.state !== 'running') return;
-    trainer.terminate();
-    bootWorker();
+    for (const t of pool.busy()) {
+      if (t === trainer) {
+        pool.forget(t);
+        trainer.terminate();
+        bootWorker();
+      } else {
+        pool.dropHelper(t);
+      }
+    }
     onStopped(true);
   }, 1500);
 }
 
 function onStopped(restarted) {
   clearTimeout(app.stopTimer);
-  if (!app.run && app.state !== 'running') return;
+  if (app.state !== 'running') return;
+  app.active = [];
   app.run = null;
-  trainer.busy = false;
+  app.stopping = false;
   setState('idle');
   markStage(null);
+  maybeShrink();
   status(restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.');
 }
 
+// maybeShrink ends the helpers once nothing runs and the last run's models
+// are safe in the primary.
+function maybeShrink() {
+  if (!app.keeping && pool.idle()) pool.shrink();
+}
+pool.onIdle = maybeShrink;
+
 function togglePause() {
   if (app.state !== 'running') return;
-  trainer.send(app.paused ? 'resume' : 'pause');
+  if (app.paused) pool.resumeAll();
+  else pool.pauseAll();
 }
 
 // The grid's plan is saved (store.saveGrid) until its last cell finishes,
@@ -376,8 +455,14 @@ function runGrid() {
   }));
   app.grid = { id, cells, createdAt: new Date().toISOString() };
   store.saveGrid(app.grid);
-  app.queue = cells.slice();
-  nextInQueue();
+  launchAll(gridOrder(cells));
+}
+
+// gridOrder puts the largest cells first when several workers share them:
+// the grid then ends about when its largest cell does (n = 800 takes about
+// as long as the three others together). One worker keeps the grid's order.
+function gridOrder(cells) {
+  return pool.size > 1 ? [...cells].sort((a, b) => b.config.n - a.config.n) : cells;
 }
 
 // pendingCells are the cells of the current grid without a result.
@@ -396,8 +481,7 @@ function resumeGrid() {
     return;
   }
   $('form-error').textContent = '';
-  app.queue = left;
-  nextInQueue();
+  launchAll(gridOrder(left));
 }
 
 function finishGrid() {
@@ -419,17 +503,25 @@ function showResume() {
   }
 }
 
-function nextInQueue() {
-  const cell = app.queue.shift();
-  if (cell) launch(cell.config, cell.raw, cell.label, cell.grid);
-}
-
 // ---------------------------------------------------------------- progress
 
 const stageRows = new Map();
 
-function resetProgress(config) {
+// show makes run the one shown in Progress, the charts and the samples:
+// its rows are built afresh and filled from what it has reported so far.
+function show(run) {
+  app.run = run;
+  resetProgress(run.config, run);
+  for (const a of run.arms) markArmDone(run, a);
+  for (const m of run.samples.values()) showSamples(m);
+  $('others').textContent = '';
+}
+
+// resetProgress lists the stages of a run of config; run, when given, keeps
+// the curves and samples (else they start empty).
+function resetProgress(config, run) {
   stageRows.clear();
+  activeStage.clear();
   const ol = $('stages');
   ol.replaceChildren();
   const add = (key, label) => {
@@ -467,12 +559,11 @@ function resetProgress(config) {
   }
   add('eval', 'Evaluate on the test set');
   app.evalTotal = [...stageRows.keys()].filter((k) => k.startsWith('clf:')).length;
-  app.evalDone = 0;
   if (app.dataLoaded) {
     const m = app.loadInfo;
     setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB, loaded earlier`, true);
   }
-  for (const c of ['vae', 'loss', 'acc']) app.curves[c] = new Map();
+  app.curves = run ? run.curves : { vae: new Map(), loss: new Map(), acc: new Map() };
   app.samples.clear();
   $('samples-pick').replaceChildren();
   drawCharts();
@@ -480,7 +571,7 @@ function resetProgress(config) {
   $('speed').textContent = '';
 }
 
-function setStage(key, done, total, text, finished) {
+function setStage(key, done, total, text, finished, part = 0) {
   const row = stageRows.get(key);
   if (!row) return;
   row.bar.max = Math.max(total, 1);
@@ -490,36 +581,59 @@ function setStage(key, done, total, text, finished) {
     row.li.className = 'stage done';
     row.bar.value = row.bar.max;
   } else {
-    markStage(key);
+    markStage(key, part);
   }
 }
 
-// markStage makes key the active stage; earlier active ones are done.
-function markStage(key) {
-  for (const [k, row] of stageRows) {
-    if (k === key) row.li.className = 'stage active';
-    else if (row.li.classList.contains('active')) row.li.className = key ? 'stage done' : 'stage pending';
+// activeStage holds each part's active stage (part: the runId of a
+// worker's part of the run; 0 for loading): parts train at once.
+const activeStage = new Map();
+
+// markStage makes key the active stage of part, and the part's previous one
+// done; markStage(null) leaves no stage active.
+function markStage(key, part = 0) {
+  if (key === null) {
+    for (const [, row] of stageRows) if (row.li.classList.contains('active')) row.li.className = 'stage pending';
+    activeStage.clear();
+    return;
   }
+  const prev = stageRows.get(activeStage.get(part));
+  if (prev && activeStage.get(part) !== key && prev.li.classList.contains('active')) prev.li.className = 'stage done';
+  activeStage.set(part, key);
+  const row = stageRows.get(key);
+  if (row) row.li.className = 'stage active';
 }
 
 function eta(s) {
   return s > 0 ? ' · about ' + duration(s) + ' left' : '';
 }
 
-function onProgress(m) {
+// onProgress shows a progress event of run (null: loading the data).
+function onProgress(m, run) {
   if (m.stage === 'load data') {
     const mb = (x) => (x / 1e6).toFixed(1);
     setStage('load', m.done, m.total, `${mb(m.done)} of ${mb(m.total)} MB${eta(m.etaSeconds)}`, false);
     if (app.state !== 'running') status(`Loading MNIST: ${mb(m.done)} of ${mb(m.total)} MB…`);
     return;
   }
-  const run = app.run;
-  if (!run || m.runId !== run.runId) return;
   if (!run.firstStepAt) {
     run.firstStepAt = performance.now();
-    app.timing.firstStep = run.firstStepAt;
+    if (!app.timing.firstStep) app.timing.firstStep = run.firstStepAt;
   }
   const cfg = run.config;
+  const name = seriesName(run, m.arm, m.k, m.level);
+  if (m.stage === 'train VAE') addPoint(run, 'vae', 'VAE', m.images / cfg.n, m.loss);
+  if (m.stage === 'train classifier') {
+    addPoint(run, 'loss', name, m.done, m.loss);
+    if (m.valAcc > 0 && (m.done % cfg.eval_every === 0 || m.done === m.total)) addPoint(run, 'acc', name, m.done, m.valAcc);
+  }
+  run.last = `${STAGE_TEXT[m.stage] || m.stage}` + (m.arm ? ` (${name})` : '') +
+    (m.stage === 'train classifier' ? `, step ${m.done} of at most ${m.total}` : '') +
+    (m.stage === 'train VAE' ? `, epoch ${Math.min(m.done + 1, m.total)} of ${m.total}` : '');
+  if (run !== app.run) {
+    showOthers();
+    return;
+  }
   let key;
   let text = '';
   if (m.imagesPerSec > 0) app.speeds[m.stage] = m.imagesPerSec;
@@ -528,32 +642,38 @@ function onProgress(m) {
     key = 'vae';
     const epochs = m.images / cfg.n;
     text = `epoch ${Math.min(m.done + 1, m.total)} of ${m.total} · loss ${m.loss.toFixed(1)}${eta(m.etaSeconds)}`;
-    addPoint('vae', 'VAE', epochs, m.loss);
-    setStage(key, epochs, m.total, text, false);
+    setStage(key, epochs, m.total, text, false, m.runId);
   } else if (m.stage === 'generate') {
     key = `gen:${m.arm}:${m.k}:${m.arm === 'classic' ? -1 : m.level}`;
     text = `${m.done.toLocaleString('en')} of ${m.total.toLocaleString('en')} images${eta(m.etaSeconds)}`;
-    setStage(key, m.done, m.total, text, m.done === m.total);
+    setStage(key, m.done, m.total, text, m.done === m.total, m.runId);
   } else if (m.stage === 'train classifier') {
     key = `clf:${m.arm}:${m.k}:${m.arm === 'baseline' || m.arm === 'classic' ? -1 : m.level}`;
     if (m.arm === 'baseline') key = 'clf:baseline:0:-1';
-    const name = seriesName(m.arm, m.k, m.level);
-    addPoint('loss', name, m.done, m.loss);
-    if (m.valAcc > 0 && (m.done % cfg.eval_every === 0 || m.done === m.total)) addPoint('acc', name, m.done, m.valAcc);
     text = `step ${m.done} of at most ${m.total} · loss ${m.loss.toFixed(3)}` +
       (m.valAcc > 0 ? ` · validation ${pct(m.valAcc)}` : '') + eta(m.etaSeconds);
-    setStage(key, m.done, m.total, text, false);
+    setStage(key, m.done, m.total, text, false, m.runId);
   } else if (m.stage === 'evaluate') {
     key = 'eval';
-    setStage('eval', app.evalDone, app.evalTotal,
-      `scoring ${seriesName(m.arm, m.k, m.level)} on ${cfg.test_size.toLocaleString('en')} test digits…`, false);
+    setStage('eval', run.evalDone, app.evalTotal,
+      `scoring ${name} on ${cfg.test_size.toLocaleString('en')} test digits…`, false, m.runId);
   }
   const elapsed = (performance.now() - run.startedAt) / 1000;
   if (speed) app.speedText = `Speed: ${speed} (${m.stage})`;
-  $('speed').textContent = [app.speedText, `elapsed ${duration(elapsed)}`].filter(Boolean).join(' · ');
+  const busy = pool.busy().length;
+  $('speed').textContent = [app.speedText, `elapsed ${duration(elapsed)}`,
+    busy > 1 ? `${busy} workers training at once` : ''].filter(Boolean).join(' · ');
   if (!app.paused) status((run.label ? run.label + ': ' : '') + (STAGE_TEXT[m.stage] || m.stage) +
-    (m.arm ? ` (${seriesName(m.arm, m.k, m.level)})` : '') + '…');
+    (m.arm ? ` (${name})` : '') + '…');
   scheduleCharts();
+}
+
+// showOthers says what the runs not shown in Progress are doing (a grid's
+// other cells).
+function showOthers() {
+  const others = app.active.filter((r) => r !== app.run);
+  $('others').textContent = others.length ? 'Also: ' + others.map((r) => `${r.label || 'run'}: ` +
+    (r.last || 'waiting for a free worker') + (r.arms.length ? ` (${r.arms.length} classifiers done)` : '')).join(' · ') : '';
 }
 
 const STAGE_TEXT = {
@@ -563,18 +683,21 @@ const STAGE_TEXT = {
   evaluate: 'Scoring on the test set',
 };
 
-function seriesName(arm, k, level) {
+function seriesName(run, arm, k, level) {
   if (arm === 'baseline') return 'baseline';
-  const levels = app.run ? app.run.config.snapshot_epochs.length : 1;
+  const levels = run ? run.config.snapshot_epochs.length : 1;
   return `${ARM_NAMES[arm] || arm} k=${k}` + (levels > 1 && level >= 0 ? ` L${level + 1}` : '');
 }
 
-function onArmDone(m) {
-  const run = app.run;
-  if (!run || m.runId !== run.runId) return;
+function onArmDone(m, run) {
   run.arms.push(m.arm);
-  app.evalDone++;
-  const a = m.arm;
+  run.evalDone++;
+  if (run === app.run) markArmDone(run, m.arm);
+  else showOthers();
+}
+
+// markArmDone shows a scored classifier of the run shown.
+function markArmDone(run, a) {
   const key = a.arm === 'baseline' ? 'clf:baseline:0:-1' : `clf:${a.arm}:${a.k}:${a.arm === 'classic' ? -1 : a.vae_level}`;
   const row = stageRows.get(key);
   if (row) {
@@ -582,13 +705,15 @@ function onArmDone(m) {
     row.bar.value = row.bar.max;
     row.detail.textContent = `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`;
   }
-  setStage('eval', app.evalDone, app.evalTotal, `${app.evalDone} of ${app.evalTotal} classifiers scored`, app.evalDone >= app.evalTotal);
+  const done = run.arms.length;
+  setStage('eval', done, app.evalTotal, `${done} of ${app.evalTotal} classifiers scored`, done >= app.evalTotal);
 }
 
-async function onResult(m) {
-  const run = app.run;
-  if (!run || m.runId !== run.runId) return;
-  const r = m.result;
+// finishRun records a run whose parts have all reported their results.
+async function finishRun(run) {
+  const wall = (performance.now() - run.startedAt) / 1000;
+  const r = run.parts.length === 1 ? run.parts[0].result
+    : mergeResults(run.config, run.parts.map((p) => p.result), wall);
   const entry = {
     id: `${Date.now().toString(36)}-${r.n}-${r.seed}`,
     createdAt: new Date().toISOString(),
@@ -598,36 +723,48 @@ async function onResult(m) {
     ...r,
   };
   if (run.grid) entry.grid = run.grid;
+  if (run.parts.length > 1) entry.workers = run.parts.length;
   app.lastTiming = {
     firstStepSeconds: run.firstStepAt ? (run.firstStepAt - run.startedAt) / 1000 : null,
-    wallSeconds: (performance.now() - run.startedAt) / 1000,
+    wallSeconds: wall,
+    workers: pool.maxBusy,
   };
   app.results.push(entry);
-  app.run = null;
-  trainer.busy = false;
-  for (const [, row] of stageRows) {
-    if (row.li.classList.contains('active')) row.li.className = 'stage done';
+  app.active = app.active.filter((x) => x !== run);
+  const last = app.active.length === 0;
+  // Save the run's models (and move those a helper trained to the primary,
+  // which serves the pictures) before a helper takes its next job or ends.
+  const keeping = keepWeights(run);
+  app.keeping = keeping;
+  if (run === app.run) {
+    for (const [, row] of stageRows) {
+      if (row.li.classList.contains('active')) row.li.className = 'stage done';
+    }
+    if (!last) show(app.active[0]);
   }
+  showOthers();
   renderAll(entry);
   await store.saveRun(entry);
-  if (app.queue.length) {
-    nextInQueue();
-  } else {
+  if (last) {
     if (run.grid && !pendingCells().length) finishGrid();
     setState('done');
     status(`Done in ${duration(app.lastTiming.wallSeconds)}.`);
   }
-  refreshPictures();
-  keepWeights();
-  store.saveWeights({ which: 'samples', items: [...app.samples.entries()] });
+  store.saveWeights({ which: 'samples', items: [...run.samples.entries()] });
+  await keeping;
+  if (app.keeping === keeping) {
+    app.keeping = null;
+    maybeShrink();
+    if (last) refreshPictures();
+  }
 }
 
 // ---------------------------------------------------------------- charts
 
 app.curves = { vae: new Map(), loss: new Map(), acc: new Map() };
 
-function addPoint(chart, name, x, y) {
-  const m = app.curves[chart];
+function addPoint(run, chart, name, x, y) {
+  const m = run.curves[chart];
   if (!m.has(name)) m.set(name, []);
   const pts = m.get(name);
   if (pts.length && pts[pts.length - 1][0] === x) pts[pts.length - 1] = [x, y];
@@ -656,15 +793,21 @@ function drawCharts() {
 
 // ---------------------------------------------------------------- pictures
 
-function onSamples(m) {
-  const run = app.run;
-  const levels = run ? run.config.snapshot_epochs.length : 1;
+function onSamples(m, run) {
+  const levels = run.config.snapshot_epochs.length;
   const label = `${ARM_NAMES[m.arm] || m.arm}, k=${m.k}` + (m.level >= 0 && levels > 1 ? `, level ${m.level + 1}` : '');
+  const s = { ...m, label };
+  run.samples.set(`${m.arm}|${m.k}|${m.level}`, s);
+  if (run === app.run) showSamples(s);
+}
+
+// showSamples adds a samples event to the picker and draws it.
+function showSamples(m) {
   const key = `${m.arm}|${m.k}|${m.level}`;
   const isNew = !app.samples.has(key);
-  app.samples.set(key, { ...m, label });
+  app.samples.set(key, m);
   const pick = $('samples-pick');
-  if (isNew) pick.appendChild(h('option', { value: key, text: label }));
+  if (isNew) pick.appendChild(h('option', { value: key, text: m.label }));
   pick.value = key;
   drawSampleGrid();
 }
@@ -801,13 +944,32 @@ async function padTestDigit() {
 
 // ---------------------------------------------------------------- weights kept across reloads
 
-async function keepWeights() {
-  for (const which of ['baseline', 'augmented', 'vae']) {
+// keepWeights saves a finished run's models in IndexedDB (restored after a
+// reload) and gives the primary those a helper trained. Each model comes
+// from the worker that trained it; the export requests are all posted at
+// once, before the worker can be given its next job.
+function keepWeights(run) {
+  const holder = (which) => {
+    const part = run.parts.find((p) => p.config.arms.some((a) => (which === 'baseline') === (a === 'baseline')));
+    return part && part.trainer;
+  };
+  return Promise.all(['baseline', 'augmented', 'vae'].map(async (which) => {
+    const t = holder(which);
+    if (!t) return;
+    let r;
     try {
-      const r = await trainer.request('export', { which });
-      await store.saveWeights({ which, bytes: r.bytes, info: r.arm, filename: r.filename });
-    } catch (err) { /* that model does not exist in this run */ }
-  }
+      r = await t.request('export', { which });
+    } catch (err) {
+      return; // that model does not exist in this run
+    }
+    await store.saveWeights({ which, bytes: r.bytes, info: r.arm, filename: r.filename });
+    if (t === trainer) return;
+    try {
+      await trainer.request('weights', { which, bytes: r.bytes, info: r.arm });
+    } catch (err) {
+      console.warn('vaeaug: could not move', which, 'to the primary worker:', err.message);
+    }
+  }));
 }
 
 async function restoreWeights() {

@@ -69,9 +69,14 @@ export async function workerMemory(cdp) {
       else p.resolve(m.result);
     };
     cdp.on('Target.receivedMessageFromTarget', onMessage);
+    // A worker that ends meanwhile (a pool's helper, a page left) never
+    // answers: give up after 20 s rather than hang the whole test.
     const send = (method, params = {}) => new Promise((resolve, reject) => {
       const id = ++next;
       waiting.set(id, { resolve, reject });
+      setTimeout(() => {
+        if (waiting.delete(id)) reject(new Error(`worker ${w.url}: no answer to ${method} in 20 s`));
+      }, 20000);
       cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
     });
     try {
@@ -81,6 +86,10 @@ export async function workerMemory(cdp) {
         functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }' });
       const heap = await send('Runtime.getHeapUsage');
       out.push({ url: w.url, wasm: sizes.result.value, heap: heap.usedSize });
+    } catch (err) {
+      // Skip a worker that is gone by now; anything else is a failure.
+      const still = (await workerTargets(cdp)).some((t) => t.targetId === w.targetId);
+      if (still) throw err;
     } finally {
       cdp.off('Target.receivedMessageFromTarget', onMessage);
       await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});

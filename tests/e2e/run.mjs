@@ -11,23 +11,20 @@
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
 // reload (both need small-run), stop, bad-setting, diverge, dead-worker,
-// stop-start, settings, grid-reload.
+// stop-start, settings, grid-reload, pool.
 
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 
 import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory } from '../harness.mjs';
+import { startServer } from '../server.mjs';
 
 // A grid whose first cell (n = 100, k = 10, 50, 250, classic augmentation)
 // takes about 20 s on two busy cores.
 const GRID = 'n=100&aug=classic&control=0&k=10&seed=1&preset=quick&epochs=1&steps=10&eval=5&patience=1&val=50&test=50&batch=16&vaebatch=32';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const only = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -38,53 +35,6 @@ async function step(id, name, fn) {
 }
 
 
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// startServer starts the server on a free port and resolves with its base
-// URL and the child process (which only this script kills).
-async function startServer(tmp) {
-  for (const f of ['gen/vaeaug.wasm', 'gen/wasm_exec.js', 'gen/mnist/train-images-idx3-ubyte.gz']) {
-    if (!fs.existsSync(path.join(root, 'static', f))) {
-      throw new Error(`static/${f} is missing: build the wasm, copy wasm_exec.js and the MNIST files first`);
-    }
-  }
-  const port = await freePort();
-  let child;
-  const useDev = process.env.VAEAUG_E2E_SERVER === 'dev' || !fs.existsSync(path.join(root, 'cmd/serve/main.go'));
-  if (useDev) {
-    log('server: tests/e2e/devserver.mjs');
-    child = spawn(process.execPath, [path.join(here, 'devserver.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  } else {
-    const bin = path.join(tmp, 'serve');
-    log('server: building cmd/serve…');
-    execFileSync('go', ['build', '-o', bin, './cmd/serve'], { cwd: root, stdio: 'inherit' });
-    child = spawn(bin, ['-addr', `127.0.0.1:${port}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`);
-    try {
-      const r = await fetch(base + '/');
-      if (r.ok) return { base, child };
-    } catch (err) { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the server did not answer within 10 s: ' + stderr);
-}
 
 const state = (page) => page.evaluate(() => document.body.dataset.state);
 
@@ -319,7 +269,9 @@ async function main() {
     });
 
     await step('stop-start', 'stop, then start again: one worker, no doubled or backward progress, memory flat from one start and stop to the next', async () => {
-      await page.goto(`${server.base}/?${LONG}`);
+      // One worker (no pool), so that every event of a cycle is one run's
+      // and the memory is one worker's; the check "pool" stops a pool.
+      await page.goto(`${server.base}/?${LONG}&workers=1`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
       const cdp = await ctx.newCDPSession(page);
       try {
@@ -341,7 +293,7 @@ async function main() {
           };
           app.testSampler = setInterval(() => {
             const li = document.querySelector('#stages .stage.active');
-            if (li && app.run) app.testBars.push([app.run.runId, li.querySelector('.name').textContent, li.querySelector('progress').value]);
+            if (li && app.run) app.testBars.push([app.run.parts[0].runId, li.querySelector('.name').textContent, li.querySelector('progress').value]);
           }, 50);
         });
         const cycles = [];
@@ -545,7 +497,9 @@ async function main() {
     });
 
     await step('grid-reload', 'a reload mid-grid keeps the finished runs and the grid resumes from the next one', async () => {
-      await page.goto(`${server.base}/?${GRID}`);
+      // One worker, so that the cells run one after the other in the
+      // grid's order (the pool runs the largest first, at once).
+      await page.goto(`${server.base}/?${GRID}&workers=1`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
       const before = await page.evaluate(() => window.vaeaug.results.map((r) => r.id));
       await page.click('#grid');
@@ -611,6 +565,71 @@ async function main() {
       assert(JSON.stringify(fin.map((r) => [r.cell, r.n])) === '[[0,100],[1,200],[2,20]]', 'grid runs: ' + JSON.stringify(fin));
       const left = await page.evaluate(() => ({ plan: localStorage.getItem('vaeaug.grid'), hidden: document.getElementById('resume-grid').hidden }));
       assert(left.plan === null && left.hidden, 'a finished grid is still offered: ' + JSON.stringify(left));
+    });
+
+    await step('pool', 'two workers: a run split between them and runs side by side score exactly as one worker does; the helper ends when done and on Stop', async () => {
+      const finished = async (url) => {
+        await page.goto(url);
+        const s = await waitState(page, ['done', 'error'], 600000);
+        assert(s === 'done', `${url}: state ${s}: ${await page.textContent('#status')}`);
+        await page.waitForFunction(() => !window.vaeaug.keeping, null, { timeout: 30000 });
+        return page.evaluate(() => ({ results: window.vaeaug.results, maxBusy: window.vaeaug.pool.maxBusy,
+          last: window.vaeaug.lastTiming }));
+      };
+      const strip = (arms) => JSON.stringify(arms.map((a) => ({ ...a, seconds: 0 })));
+      // The helpers the pool still holds, once they are gone from the page
+      // too (Playwright hears of a worker's end a little after it).
+      const helpersLeft = async () => {
+        await page.waitForFunction(() => window.vaeaug.pool.helpers.length === 0, null, { timeout: 10000 }).catch(() => {});
+        for (let i = 0; i < 50 && page.workers().length > 1; i++) await page.waitForTimeout(100);
+        return { pool: await page.evaluate(() => window.vaeaug.pool.helpers.length), page: page.workers().length - 1 };
+      };
+      const one = await finished(`${server.base}/?${SMALL}&workers=1&autorun=1`);
+      const ref = one.results.at(-1);
+      assert(one.maxBusy === 1 && !ref.workers, `one worker: ${one.maxBusy} busy, result workers ${ref.workers}`);
+      // The same run on two workers: the baseline on one, the rest on the
+      // other (pool.js splitRun).
+      const two = await finished(`${server.base}/?${SMALL}&workers=2&autorun=1`);
+      const split = two.results.at(-1);
+      assert(two.maxBusy === 2 && split.workers === 2, `two workers: ${two.maxBusy} busy, result workers ${split.workers}`);
+      assert(strip(split.arms) === strip(ref.arms), `the split run scored differently:\n${strip(split.arms)}\nagainst\n${strip(ref.arms)}`);
+      assert(JSON.stringify(split.snapshots) === JSON.stringify(ref.snapshots), 'the VAE snapshots differ');
+      const afterRun = await helpersLeft();
+      assert(afterRun.pool === 0 && afterRun.page === 0, `helpers left after the run (they should end): ${JSON.stringify(afterRun)}`);
+      // The drawing pad's models: the baseline trained in the helper is in
+      // the primary now, beside the augmented classifier.
+      const pred = await page.evaluate(() => window.vaeaug.trainer.request('predict', { offset: 0, count: 4 })
+        .then((r) => ({ base: r.baselineArm, aug: r.augmentedArm })));
+      const base = split.arms.find((a) => a.arm === 'baseline');
+      assert(pred.base && pred.aug && pred.base.testAcc === base.test_acc,
+        `the primary serves ${JSON.stringify(pred)}; the run's baseline scored ${base.test_acc}`);
+      // Independent runs side by side: seed 1 as above, seed 2 beside it.
+      await page.goto(`${server.base}/?${SMALL}&workers=2`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+      const n0 = await page.evaluate(() => window.vaeaug.results.length);
+      assert(await page.evaluate(() => window.vaeaug.runSeeds([1, 2])), 'runSeeds refused the form');
+      const s = await waitState(page, ['done', 'error'], 600000);
+      assert(s === 'done', 'two seeds: ' + await page.textContent('#status'));
+      const pair = await page.evaluate((n0) => ({ results: window.vaeaug.results.slice(n0), maxBusy: window.vaeaug.pool.maxBusy }), n0);
+      assert(pair.results.length === 2 && pair.maxBusy === 2, `two seeds: ${pair.results.length} results, ${pair.maxBusy} busy`);
+      const s1 = pair.results.find((r) => r.seed === 1);
+      assert(s1 && strip(s1.arms) === strip(ref.arms), 'seed 1 beside seed 2 scored differently from seed 1 alone');
+      // Stop with both workers busy: both stop, the helper ends.
+      await page.goto(`${server.base}/?${LONG}&workers=2&autorun=1`);
+      await page.waitForFunction(() => window.vaeaug.pool.busy().length === 2 && window.vaeaug.timing.firstStep > 0,
+        null, { timeout: 120000, polling: 100 });
+      await page.waitForTimeout(1000);
+      const running = page.workers().length;
+      const t = Date.now();
+      await page.click('#stop');
+      await waitState(page, ['idle'], 5000);
+      const took = (Date.now() - t) / 1000;
+      const afterStop = await helpersLeft();
+      assert(running === 2 && afterStop.pool === 0 && afterStop.page === 0,
+        `${running} workers running; helpers left after Stop: ${JSON.stringify(afterStop)}`);
+      assert(took <= 2.5, `stop took ${took.toFixed(2)} s`);
+      log(`  one run: ${one.last.wallSeconds.toFixed(1)} s on one worker, ${two.last.wallSeconds.toFixed(1)} s split on two; ` +
+        `idle ${took.toFixed(2)} s after Stop with two workers`);
     });
 
     await step('dead-worker', 'a worker killed mid-run is reported, every finished run stays listed, and restart works', async () => {

@@ -135,8 +135,10 @@ async function measure(ctx, base, name, query) {
     };
   });
   const t0 = Date.now();
-  log(`${name}: opening /?${query}&autorun=1`);
-  await page.goto(`${base}?${query}&autorun=1`);
+  // One worker: the whole run's peak in one memory (the pool would split
+  // the run, each worker holding a part).
+  log(`${name}: opening /?${query}&workers=1&autorun=1`);
+  await page.goto(`${base}?${query}&workers=1&autorun=1`);
   let last = '';
   const poll = setInterval(async () => {
     try {

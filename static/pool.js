@@ -1,0 +1,205 @@
+// A pool of trainer workers: the primary (always running; it serves the
+// drawing pad, exports and pictures) and helpers booted when there are more
+// jobs than busy workers, up to size in all. A job is one worker's part of a
+// run: a study config started with a runId unique in the page, so that every
+// event names its job whichever worker sent it. Each job is a whole
+// study.Run, so its numbers do not depend on the worker that ran it or on
+// how many there are (wasm/PROTOCOL.md; the e2e check "pool" compares).
+
+import { Trainer } from './trainer.js';
+
+// MAX_WORKERS bounds the pool: each worker holds its own copy of MNIST and a
+// WebAssembly memory of up to the ceiling (1.25 GiB) that never shrinks.
+export const MAX_WORKERS = 4;
+
+// poolSize is the number of workers to use: the `workers` URL parameter
+// (1 to MAX_WORKERS) when given, else one per core up to MAX_WORKERS.
+export function poolSize(search, cores) {
+  const v = new URLSearchParams(search).get('workers');
+  if (v !== null && /^\d+$/.test(v.trim())) {
+    const n = Number(v);
+    if (n >= 1 && n <= MAX_WORKERS) return n;
+  }
+  return Math.max(1, Math.min(MAX_WORKERS, Number(cores) || 1));
+}
+
+export class Pool {
+  // onEvent(msg, job) receives the events of jobs; onPrimaryEvent(msg) the
+  // primary's other events (ready, loaded, load progress, replies without a
+  // pending request); onDead(reason) a worker's death.
+  constructor(size, onEvent, onPrimaryEvent, onDead) {
+    this.size = size;
+    this.onEvent = onEvent;
+    this.onDead = onDead;
+    this.primary = new Trainer((m) => this.route(this.primary, m, onPrimaryEvent), (r) => this.died(this.primary, r));
+    this.helpers = [];
+    this.queue = []; // jobs not yet started, in order
+    this.jobs = new Map(); // runId → job, while it runs or waits
+    this.paused = false;
+    this.maxBusy = 0; // the most workers busy at once since the last reset
+    this.onIdle = null; // called when the last job ends
+  }
+
+  workers() {
+    return [this.primary, ...this.helpers];
+  }
+
+  busy() {
+    return this.workers().filter((t) => t.job);
+  }
+
+  // idle reports whether no job runs or waits.
+  idle() {
+    return this.queue.length === 0 && this.busy().length === 0;
+  }
+
+  // submit queues a job ({runId, config, …}) and starts what can start.
+  submit(job) {
+    this.jobs.set(job.runId, job);
+    this.queue.push(job);
+    this.dispatch();
+  }
+
+  // dispatch starts queued jobs on idle workers, booting helpers while the
+  // pool is smaller than its size and jobs wait.
+  dispatch() {
+    if (this.paused) return;
+    while (this.queue.length) {
+      let t = this.workers().find((w) => !w.job && w.worker && !w.dead);
+      if (!t && this.workers().length < this.size) t = this.bootHelper();
+      if (!t) break;
+      const job = this.queue.shift();
+      job.trainer = t;
+      t.job = job;
+      t.busy = true;
+      job.startId = t.send('start', { config: job.config, runId: job.runId });
+    }
+    this.maxBusy = Math.max(this.maxBusy, this.busy().length);
+  }
+
+  bootHelper() {
+    const t = new Trainer((m) => this.route(t, m, null), (r) => this.died(t, r));
+    this.helpers.push(t);
+    t.start();
+    t.send('load');
+    return t;
+  }
+
+  // route hands a worker's message to the job it belongs to, and frees the
+  // worker when its job has ended.
+  route(t, m, other) {
+    const job = t.job;
+    const mine = job && (m.runId === job.runId || (m.id && m.id === job.startId));
+    if (!mine) {
+      if (other) other(m);
+      return;
+    }
+    const ended = m.type === 'result' || m.type === 'stopped' || m.type === 'error';
+    if (ended) {
+      t.job = null;
+      t.busy = false;
+      this.jobs.delete(job.runId);
+      job.ended = m.type;
+    }
+    this.onEvent(m, job);
+    if (ended) {
+      this.dispatch();
+      if (this.idle() && this.onIdle) this.onIdle();
+    }
+  }
+
+  died(t, reason) {
+    if (t.job) this.jobs.delete(t.job.runId);
+    t.job = null;
+    this.onDead(reason, t);
+  }
+
+  // stopAll drops the queued jobs and asks every busy worker to stop; the
+  // stopped events follow.
+  stopAll() {
+    for (const job of this.queue) this.jobs.delete(job.runId);
+    this.queue = [];
+    this.paused = false;
+    for (const t of this.busy()) t.send('stop');
+  }
+
+  pauseAll() {
+    this.paused = true;
+    for (const t of this.busy()) t.send('pause');
+  }
+
+  resumeAll() {
+    this.paused = false;
+    for (const t of this.busy()) t.send('resume');
+    this.dispatch();
+  }
+
+  // forget ends a worker's job without waiting for it (its worker was
+  // terminated or will be): the job's later events are ignored.
+  forget(t) {
+    if (t.job) this.jobs.delete(t.job.runId);
+    t.job = null;
+    t.busy = false;
+  }
+
+  // shrink terminates the helpers (each holds its own data and memory) once
+  // nothing runs; they are booted again when needed.
+  shrink() {
+    if (!this.idle()) return;
+    for (const t of this.helpers) t.terminate();
+    this.helpers = [];
+  }
+
+  // reset terminates the helpers and forgets every job, after a worker died.
+  reset() {
+    this.queue = [];
+    this.jobs.clear();
+    this.paused = false;
+    for (const t of this.helpers) t.terminate();
+    this.helpers = [];
+    this.forget(this.primary);
+    this.maxBusy = 0;
+  }
+
+  // restartPrimary boots the primary again (after it died or was
+  // terminated to stop at once).
+  restartPrimary() {
+    this.forget(this.primary);
+    this.primary.start();
+    this.primary.send('load');
+  }
+
+  // replaceHelper terminates a helper that did not stop in time.
+  dropHelper(t) {
+    this.forget(t);
+    t.terminate();
+    this.helpers = this.helpers.filter((h) => h !== t);
+  }
+}
+
+// splitRun cuts a run's config into parts that can train at once on
+// separate workers: the baseline alone, and every other arm (the VAE and
+// what depends on it). Each part is a study.Run of its own; the arms draw
+// from their own random streams, so the parts give the numbers the whole
+// run gives (core/study TestSplitRunGivesTheSameArms).
+export function splitRun(config) {
+  const arms = config.arms || [];
+  if (!arms.includes('baseline') || arms.length < 2) return [config];
+  return [
+    { ...config, arms: arms.filter((a) => a !== 'baseline') },
+    { ...config, arms: ['baseline'] },
+  ];
+}
+
+// mergeResults puts the parts' study.Results back into one, the arms in the
+// order one worker would have trained them (baseline first).
+export function mergeResults(config, parts, seconds) {
+  const withVAE = parts.find((r) => r.snapshots && r.snapshots.length) || parts[0];
+  const arms = [];
+  for (const r of [...parts].sort((a, b) => rank(a) - rank(b))) arms.push(...(r.arms || []));
+  return { ...withVAE, config, arms, seconds };
+}
+
+function rank(r) {
+  return (r.arms || []).some((a) => a.arm === 'baseline') ? 0 : 1;
+}

@@ -1,0 +1,101 @@
+// make bench-pool: what the page's worker pool (static/pool.js) buys, in
+// headless Chromium against the real server (built from the tree; run
+// `make build` first). Two measures, each with one worker (?workers=1) and
+// with the pool (?workers=W, default 2), alternated ROUNDS times (default 2):
+//
+//   runs   SEEDS independent runs (default 4: seeds 1–4) of the Quick look
+//          preset (n=100, k=10), started together (window.vaeaug.runSeeds);
+//          the pool's speed-up in throughput is the ratio of wall times;
+//   quick  one Quick look run from the page, split by the pool into the
+//          baseline and the rest; wall time from Start to the result.
+//
+// Every run's classifiers must score the same with and without the pool
+// (the pool must not change a number); the script fails otherwise.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { log } from '../harness.mjs';
+import { startServer } from '../server.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS || 2);
+const W = Number(process.env.WORKERS || 2);
+const SEEDS = [...Array(Number(process.env.SEEDS || 4)).keys()].map((i) => i + 1);
+const QUICK = 'preset=quick&n=100&aug=vae&k=10&seed=1';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-pool-'));
+const server = await startServer(tmp);
+const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+// arms reduces results to what must not depend on the pool.
+const arms = (results) => results.map((r) => `seed ${r.seed}: ` +
+  r.arms.map((a) => `${a.arm}/${a.k}/${a.vae_level} ${a.steps} ${a.best_step} ${a.val_acc} ${a.test_acc}`).join(', '));
+
+async function measure(page, workers, what) {
+  await page.goto(`${server.base}/?${QUICK}&workers=${workers}`);
+  await page.waitForFunction(() => window.vaeaug && window.vaeaug.dataLoaded && window.vaeaug.trainer.ready, null, { timeout: 120000 });
+  const t0 = Date.now();
+  const ok = await page.evaluate((what) => {
+    window.vaeaug.results = [];
+    if (what === 'runs') return window.vaeaug.runSeeds(JSON.parse(document.body.dataset.seeds || '[]'));
+    document.getElementById('start').click();
+    return true;
+  }, what);
+  if (!ok) throw new Error('the page refused the runs');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 0, polling: 200 });
+  const seconds = (Date.now() - t0) / 1000;
+  const out = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent,
+    results: window.vaeaug.results, maxBusy: window.vaeaug.pool.maxBusy, size: window.vaeaug.pool.size }));
+  if (out.state !== 'done') throw new Error(`${what} with ${workers} workers: ${out.status}`);
+  return { seconds, arms: arms(out.results), maxBusy: out.maxBusy, size: out.size };
+}
+
+let failed = false;
+try {
+  const page = browser.pages()[0] || await browser.newPage();
+  await page.addInitScript((seeds) => {
+    document.addEventListener('DOMContentLoaded', () => { document.body.dataset.seeds = JSON.stringify(seeds); });
+  }, SEEDS);
+  const times = { runs: { 1: [], [W]: [] }, quick: { 1: [], [W]: [] } };
+  const ref = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const what of ['runs', 'quick']) {
+      for (const workers of round % 2 ? [W, 1] : [1, W]) {
+        const m = await measure(page, workers, what);
+        log(`${what}, ${workers} worker(s) (${m.maxBusy} busy at most): ${m.seconds.toFixed(1)} s`);
+        times[what][workers].push(m.seconds);
+        const key = what;
+        if (!ref[key]) ref[key] = m.arms;
+        else if (JSON.stringify(ref[key]) !== JSON.stringify(m.arms)) {
+          failed = true;
+          log(`FAIL: ${what} with ${workers} workers scored differently:\n${m.arms.join('\n')}\nagainst\n${ref[key].join('\n')}`);
+        }
+        if (workers > 1 && m.maxBusy < Math.min(W, 2)) {
+          failed = true;
+          log(`FAIL: ${what} with ${workers} workers had at most ${m.maxBusy} busy`);
+        }
+      }
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const r1 = median(times.runs[1]);
+  const rW = median(times.runs[W]);
+  const q1 = median(times.quick[1]);
+  const qW = median(times.quick[W]);
+  console.log(`pool, ${SEEDS.length} Quick look runs: 1 worker ${r1.toFixed(1)} s, ${W} workers ${rW.toFixed(1)} s: ` +
+    `speed-up ${(r1 / rW).toFixed(2)}x (medians of ${ROUNDS}; ${os.cpus().length} cores)`);
+  console.log(`pool, one Quick look run: 1 worker ${q1.toFixed(1)} s, ${W} workers ${qW.toFixed(1)} s: speed-up ${(q1 / qW).toFixed(2)}x`);
+  console.log(failed ? 'pool: FAILED (see above)' : 'pool: every run scored the same with 1 and ' + W + ' workers');
+} catch (err) {
+  failed = true;
+  console.error(err);
+} finally {
+  await browser.close();
+  server.child.kill('SIGTERM');
+}
+process.exit(failed ? 1 : 0);
