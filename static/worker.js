@@ -7,12 +7,49 @@
 self.vaeaugQueue = [];
 self.onmessage = (e) => { self.vaeaugQueue.push(e.data); };
 
-// Start downloading MNIST now, while the wasm compiles: wasm/load.go takes
-// these responses (once) for a load from the default gen/mnist/ instead of
-// fetching again. A failed prefetch is simply fetched again by Go.
+// Start downloading MNIST now, while the wasm compiles, and where the
+// browser can (DecompressionStream, and crypto.subtle, which needs a secure
+// context such as loopback or https) also hash and unpack it meanwhile:
+// wasm/load.go takes these (once) for a load from the default gen/mnist/
+// instead of fetching again, and checks the digests before it parses
+// anything. Each entry resolves to {sha256, raw, gz} when prepared, to the
+// fetch's Response when the browser cannot prepare it (Go reads, hashes and
+// unpacks it then), or to null on any failure (Go fetches again and reports
+// the error). self.vaeaugPrefetchProgress counts the bytes for the progress
+// bar.
+self.vaeaugPrefetchProgress = { done: 0, total: 0 };
 self.vaeaugPrefetch = Object.fromEntries([
   'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz',
-].map((f) => [f, fetch('gen/mnist/' + f).catch(() => null)]));
+].map((f) => [f, prefetch('gen/mnist/' + f)]));
+
+async function prefetch(url) {
+  try {
+    const resp = await fetch(url);
+    const canPrepare = typeof DecompressionStream === 'function' && globalThis.crypto && crypto.subtle;
+    if (!resp.ok || !canPrepare || !resp.body) return resp;
+    const progress = self.vaeaugPrefetchProgress;
+    progress.total += Number(resp.headers.get('content-length')) || 0;
+    const chunks = [];
+    let size = 0;
+    for (const reader = resp.body.getReader(); ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+      progress.done += value.length;
+    }
+    const gz = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      gz.set(c, at);
+      at += c.length;
+    }
+    const [sum, raw] = await Promise.all([crypto.subtle.digest('SHA-256', gz), gunzip(gz)]);
+    return { sha256: new Uint8Array(sum), raw, gz: size };
+  } catch (err) {
+    return null;
+  }
+}
 
 // Keep the last lines Go writes to stdout/stderr (a panic's trace) so a
 // crash can be reported with its reason.
@@ -56,12 +93,11 @@ try {
 // second to gunzip MNIST's 47 MB, the browser a small fraction of that, off
 // Go's thread. Go hashes the .gz bytes itself before handing them over, and
 // keeps to its own gunzip where DecompressionStream is missing.
-if (typeof DecompressionStream === 'function') {
-  self.vaeaugGunzip = async (gz) => {
-    const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  };
+async function gunzip(gz) {
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+if (typeof DecompressionStream === 'function') self.vaeaugGunzip = gunzip;
 
 // The "simd" import module that core/kernels declares with //go:wasmimport
 // (core/kernels/simd_wasm.go): forwarders into the SIMD128 kernels of

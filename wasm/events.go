@@ -40,6 +40,9 @@ type loadedEvent struct {
 	Val     int     `json:"val"`
 	Test    int     `json:"test"`
 	Seconds float64 `json:"seconds"`
+	// Prepared is true when the worker script had downloaded, hashed and
+	// unpacked the files before Go needed them (wasm/prefetch.go).
+	Prepared bool `json:"prepared"`
 	memoryFields
 }
 

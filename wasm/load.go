@@ -33,7 +33,8 @@ func (w *worker) load(id int, base string) {
 		return
 	}
 	w.emit(loadedEvent{Type: "loaded", ID: id, Bytes: w.dataBytes, Pool: w.data.Pool.Len(),
-		Val: w.data.Val.Len(), Test: w.data.Test.Len(), Seconds: w.loadSeconds, memoryFields: w.mem.read()})
+		Val: w.data.Val.Len(), Test: w.data.Test.Len(), Seconds: w.loadSeconds, Prepared: w.dataPrepared,
+		memoryFields: w.mem.read()})
 }
 
 // ensureLoad starts fetching MNIST from base unless a load has started.
@@ -59,7 +60,9 @@ func (w *worker) waitData() (*study.Data, error) {
 }
 
 // fetchMNIST downloads the four files concurrently (reporting bytes as
-// progress), then verifies and parses them.
+// progress), then verifies and parses them. Files the worker script has
+// already downloaded, hashed and unpacked (prefetch.go) are taken as they
+// are.
 func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 	start := time.Now()
 	fetch, err := w.js.self.Get("fetch")
@@ -75,12 +78,28 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 			}
 		}
 	}
+	p := &loadProgress{w: w, start: start}
+	stopWatch := p.watchPrefetch()
+	var prepared [4]safejs.Value
+	var errs [4]error
+	ready := 0
+	for i := range mnistFiles {
+		if resp[i], errs[i] = await(promises[i]); errs[i] == nil && isPrepared(resp[i]) {
+			prepared[i] = resp[i]
+			ready++
+		}
+	}
+	stopWatch()
+	if ready == len(mnistFiles) {
+		return w.fromPrepared(prepared, p)
+	}
 	total := 0
 	for i, f := range mnistFiles {
-		resp[i], err = await(promises[i])
-		if err == nil && resp[i].IsNull() {
-			// The worker's prefetch failed (it resolves to null then):
-			// fetch again, so the error, if any, is the fetch's own.
+		err := errs[i]
+		if err == nil && (resp[i].IsNull() || isPrepared(resp[i])) {
+			// The worker's prefetch failed (it resolves to null then),
+			// or prepared only some of the files: fetch again (from
+			// the HTTP cache), so the error, if any, is the fetch's own.
 			var pr safejs.Value
 			if pr, err = fetch.Invoke(base + f); err == nil {
 				resp[i], err = await(pr)
@@ -95,30 +114,15 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 		}
 		total += contentLength(resp[i])
 	}
-	p := progressEvent{Type: "progress", Stage: StageLoad, Total: total}
-	last := time.Time{}
-	report := func(final bool) {
-		if !final && time.Since(last) < 100*time.Millisecond {
-			return
-		}
-		last = time.Now()
-		p.Total = max(p.Total, p.Done)
-		p.Elapsed = time.Since(start).Seconds()
-		p.EtaSeconds = 0
-		p.memoryFields = w.mem.read()
-		if rate := float64(p.Done) / p.Elapsed; rate > 0 && p.Total > p.Done {
-			p.EtaSeconds = float64(p.Total-p.Done) / rate
-		}
-		w.emit(p)
-	}
+	p.done, p.total = 0, total
 	var files [4][]byte
 	for i, f := range mnistFiles {
-		if files[i], err = w.readBody(resp[i], func(n int) { p.Done += n; report(false) }); err != nil {
+		if files[i], err = w.readBody(resp[i], func(n int) { p.done += n; p.report(false) }); err != nil {
 			return nil, fmt.Errorf("download %s%s: %w", base, f, err)
 		}
 	}
-	report(true)
-	w.dataBytes = p.Done
+	p.report(true)
+	w.dataBytes = p.done
 	train, test, err := w.parseMNIST(files)
 	if err != nil {
 		return nil, err
@@ -129,6 +133,27 @@ func (w *worker) fetchMNIST(base string) (*study.Data, error) {
 	}
 	w.loadSeconds = time.Since(start).Seconds()
 	return d, nil
+}
+
+// loadProgress posts the "load data" progress events: bytes downloaded of
+// the total known so far, at most every 100 ms until the last.
+type loadProgress struct {
+	w           *worker
+	start, last time.Time
+	done, total int
+}
+
+func (p *loadProgress) report(final bool) {
+	if !final && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	ev := progressEvent{Type: "progress", Stage: StageLoad, Done: p.done, Total: max(p.total, p.done),
+		Elapsed: time.Since(p.start).Seconds(), memoryFields: p.w.mem.read()}
+	if rate := float64(ev.Done) / ev.Elapsed; rate > 0 && ev.Total > ev.Done {
+		ev.EtaSeconds = float64(ev.Total-ev.Done) / rate
+	}
+	p.w.emit(ev)
 }
 
 // takePrefetch returns the fetch promises static/worker.js started for the

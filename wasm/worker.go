@@ -34,8 +34,9 @@ type worker struct {
 	data     *study.Data
 	loadErr  error
 	// dataBytes and loadSeconds describe the finished load.
-	dataBytes   int
-	loadSeconds float64
+	dataBytes    int
+	loadSeconds  float64
+	dataPrepared bool
 
 	mu  sync.Mutex
 	cur *run // the run in progress, nil when idle
