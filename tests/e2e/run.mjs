@@ -628,6 +628,30 @@ async function main() {
         null, { timeout: 120000, polling: 100 });
       await page.waitForTimeout(1000);
       const running = page.workers().length;
+      // Pause holds both workers; Resume lets both go on.
+      await page.evaluate(() => {
+        const pool = window.vaeaug.pool;
+        const seen = window.vaeaug.testSeen = {};
+        const orig = pool.onEvent;
+        pool.onEvent = (m, job) => {
+          if (m.type === 'progress') seen[job.runId] = (seen[job.runId] || 0) + 1;
+          orig(m, job);
+        };
+      });
+      const counts = () => page.evaluate(() => ({ ...window.vaeaug.testSeen }));
+      await page.click('#pause');
+      await page.waitForFunction(() => window.vaeaug.paused, null, { timeout: 5000 });
+      await page.waitForTimeout(1500); // a step in flight, or an evaluation pass, ends first
+      const held = await counts();
+      await page.waitForTimeout(2000);
+      const still = await counts();
+      assert(JSON.stringify(held) === JSON.stringify(still), `progress while paused: ${JSON.stringify(held)} then ${JSON.stringify(still)}`);
+      await page.click('#pause');
+      await page.waitForFunction((h) => {
+        const now = window.vaeaug.testSeen;
+        const ids = Object.keys(now);
+        return ids.length === 2 && ids.every((id) => now[id] > (h[id] || 0));
+      }, held, { timeout: 30000, polling: 100 });
       const t = Date.now();
       await page.click('#stop');
       await waitState(page, ['idle'], 5000);
