@@ -15,8 +15,8 @@
 ;; and col2im; then the layer kernels of core/kernels/layers.go (chansum,
 ;; chansqdev, chansumdot, bnapply, chanscale, bnbwd, relu, relubwd, lrelu,
 ;; lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
-;; with them below. The four tile functions of gemm follow one pattern and were
-;; written from a small template; this text is the source.
+;; with them below. The tile and panel functions of gemm follow one pattern
+;; and were written from a small template; this text is the source.
 (module
   (import "go" "mem" (memory 0))
 
@@ -25,9 +25,15 @@
   ;; with A(i,p) = a[i*ars + p*aps] (ars = lda, aps = 1 for A·B; ars = 1,
   ;; aps = lda for Aᵀ·B). c, a and b are byte addresses of float32 arrays;
   ;; every other argument counts float32 elements. k must be at least 1.
-  ;; Columns go in panels of 8 (then 4, then 1); within a panel, rows go
-  ;; four at a time, then one at a time, so a panel of B (k×8) stays in L1
-  ;; while it meets every row of A.
+  ;; Columns go in panels of 8 (then 4, then 1); within a panel, rows go in
+  ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
+  ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
+  ;; in L1 while it meets every row of A. For Aᵀ·B (ars = 1) the rows of a
+  ;; tile are adjacent floats of A, so panel8c reads them through one pointer
+  ;; at constant offsets and takes 5 rows at a time (ten accumulators still
+  ;; fit V8's 15 allocatable xmm registers on x64). A(i,p) is broadcast with
+  ;; v128.load32_splat, a plain broadcast load, where f32.load + f32x4.splat
+  ;; costs a shuffle on a port the adds need.
   (func (export "gemm")
         (param $c i32) (param $a i32) (param $b i32)
         (param $m i32) (param $n i32) (param $k i32)
@@ -41,31 +47,41 @@
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    ;; panels of 8 columns
-    (local.set $j (i32.const 0))
-    (block $jdone (loop $jloop
-      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
-      (local.set $i (i32.const 0))
-      (block $idone (loop $iloop
-        (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
-        (call $t4x8
-          (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
-          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
+    ;; panels of 8 columns: Aᵀ·B (ars = 1) in tiles of 5 rows, all else in tiles of 4
+    (if (i32.eq (local.get $ars) (i32.const 1)) (then
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+        (call $panel8c (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $iloop)))
-      (block $rdone (loop $rloop
-        (br_if $rdone (i32.ge_u (local.get $i) (local.get $m)))
-        (call $t1x8
-          (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
-          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
-          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rloop)))
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $jloop)))
+          (local.get $m) (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop))))
+    (else
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+        (local.set $i (i32.const 0))
+        (block $idone (loop $iloop
+          (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
+          (call $t4x8
+            (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
+            (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
+            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $iloop)))
+        (block $rdone (loop $rloop
+          (br_if $rdone (i32.ge_u (local.get $i) (local.get $m)))
+          (call $t1x8
+            (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
+            (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
+            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop)))))
     ;; one panel of 4 columns
     (if (i32.lt_u (local.get $j) (local.get $n4)) (then
       (local.set $i (i32.const 0))
@@ -147,16 +163,16 @@
     (loop $ploop
       (local.set $b0 (v128.load offset=0 (local.get $pb)))
       (local.set $b1 (v128.load offset=16 (local.get $pb)))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa0))))
+      (local.set $x (v128.load32_splat (local.get $pa0)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa1))))
+      (local.set $x (v128.load32_splat (local.get $pa1)))
       (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa2))))
+      (local.set $x (v128.load32_splat (local.get $pa2)))
       (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa3))))
+      (local.set $x (v128.load32_splat (local.get $pa3)))
       (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
       (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
@@ -175,7 +191,7 @@
     (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c31))
   )
 
-  ;; t1x8: the 1x8 tile of C at $pc (row stride $ldc4 bytes), rows of A at $pa0.., B at $pb.
+  ;; t1x8: the 1x8 tile of C at $pc (row stride $ldc4 bytes), row of A at $pa0, B at $pb.
   (func $t1x8 (param $pc i32) (param $pa0 i32) (param $pb i32) (param $k i32)
         (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
     (local $c00 v128) (local $c01 v128)
@@ -189,7 +205,7 @@
     (loop $ploop
       (local.set $b0 (v128.load offset=0 (local.get $pb)))
       (local.set $b1 (v128.load offset=16 (local.get $pb)))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa0))))
+      (local.set $x (v128.load32_splat (local.get $pa0)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
       (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
@@ -197,6 +213,150 @@
       (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
     (v128.store offset=0 (local.get $pc) (local.get $c00))
     (v128.store offset=16 (local.get $pc) (local.get $c01))
+  )
+
+  ;; panel8c: rows 0..m-1 of one panel of 8 columns (ars = 1): tiles of
+  ;; 5 rows, and of 4 where that leaves a multiple of 5 (so m = 32 goes
+  ;; 4+4+4+5+5+5+5), then single rows.
+  (func $panel8c (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $i i32) (local $r i32)
+    (block $done (loop $loop
+      (local.set $r (i32.sub (local.get $m) (local.get $i)))
+      (if (i32.and (i32.ge_u (local.get $r) (i32.const 4)) (i32.ne (i32.rem_u (local.get $r) (i32.const 5)) (i32.const 0))) (then
+      (call $t4x8c1 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4)))
+        (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4))) (local.get $b)
+        (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop)))
+      (br_if $done (i32.lt_u (local.get $r) (i32.const 5)))
+      (call $t5x8c1 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4)))
+        (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4))) (local.get $b)
+        (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+      (local.set $i (i32.add (local.get $i) (i32.const 5)))
+      (br $loop)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.ge_u (local.get $i) (local.get $m)))
+      (call $t1x8 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4)))
+        (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4))) (local.get $b)
+        (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop1)))
+  )
+
+  ;; t5x8c1: the 5x8 tile of C at $pc; rows of A at $pa0, $pa0+4, ... (ars = 1), B at $pb.
+  (func $t5x8c1 (param $pc i32) (param $pa0 i32) (param $pb i32) (param $k i32)
+        (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+     (local $p i32) (local $q i32)
+    (if (local.get $load) (then
+      (local.set $q (local.get $pc))
+      (local.set $c00 (v128.load offset=0 (local.get $q)))
+      (local.set $c01 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))))
+      (local.set $c10 (v128.load offset=0 (local.get $q)))
+      (local.set $c11 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))))
+      (local.set $c20 (v128.load offset=0 (local.get $q)))
+      (local.set $c21 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))))
+      (local.set $c30 (v128.load offset=0 (local.get $q)))
+      (local.set $c31 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 4))))
+      (local.set $c40 (v128.load offset=0 (local.get $q)))
+      (local.set $c41 (v128.load offset=16 (local.get $q)))
+    ))
+    (local.set $p (local.get $k))
+    (loop $ploop
+      (local.set $b0 (v128.load offset=0 (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $x (v128.load32_splat offset=0 (local.get $pa0)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=4 (local.get $pa0)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=8 (local.get $pa0)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=12 (local.get $pa0)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=16 (local.get $pa0)))
+      (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+      (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
+      (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+    (local.set $q (local.get $pc))
+    (v128.store offset=0 (local.get $q) (local.get $c00))
+    (v128.store offset=16 (local.get $q) (local.get $c01))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))))
+    (v128.store offset=0 (local.get $q) (local.get $c10))
+    (v128.store offset=16 (local.get $q) (local.get $c11))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))))
+    (v128.store offset=0 (local.get $q) (local.get $c20))
+    (v128.store offset=16 (local.get $q) (local.get $c21))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))))
+    (v128.store offset=0 (local.get $q) (local.get $c30))
+    (v128.store offset=16 (local.get $q) (local.get $c31))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 4))))
+    (v128.store offset=0 (local.get $q) (local.get $c40))
+    (v128.store offset=16 (local.get $q) (local.get $c41))
+  )
+
+  ;; t4x8c1: the 4x8 tile of C at $pc; rows of A at $pa0, $pa0+4, ... (ars = 1), B at $pb.
+  (func $t4x8c1 (param $pc i32) (param $pa0 i32) (param $pb i32) (param $k i32)
+        (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+     (local $p i32) (local $q i32)
+    (if (local.get $load) (then
+      (local.set $q (local.get $pc))
+      (local.set $c00 (v128.load offset=0 (local.get $q)))
+      (local.set $c01 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))))
+      (local.set $c10 (v128.load offset=0 (local.get $q)))
+      (local.set $c11 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))))
+      (local.set $c20 (v128.load offset=0 (local.get $q)))
+      (local.set $c21 (v128.load offset=16 (local.get $q)))
+      (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))))
+      (local.set $c30 (v128.load offset=0 (local.get $q)))
+      (local.set $c31 (v128.load offset=16 (local.get $q)))
+    ))
+    (local.set $p (local.get $k))
+    (loop $ploop
+      (local.set $b0 (v128.load offset=0 (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $x (v128.load32_splat offset=0 (local.get $pa0)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=4 (local.get $pa0)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=8 (local.get $pa0)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=12 (local.get $pa0)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+      (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
+      (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+    (local.set $q (local.get $pc))
+    (v128.store offset=0 (local.get $q) (local.get $c00))
+    (v128.store offset=16 (local.get $q) (local.get $c01))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))))
+    (v128.store offset=0 (local.get $q) (local.get $c10))
+    (v128.store offset=16 (local.get $q) (local.get $c11))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))))
+    (v128.store offset=0 (local.get $q) (local.get $c20))
+    (v128.store offset=16 (local.get $q) (local.get $c21))
+    (local.set $q (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))))
+    (v128.store offset=0 (local.get $q) (local.get $c30))
+    (v128.store offset=16 (local.get $q) (local.get $c31))
   )
 
   ;; t4x4: the 4x4 tile of C at $pc (row stride $ldc4 bytes), rows of A at $pa0.., B at $pb.
@@ -217,13 +377,13 @@
     (local.set $p (local.get $k))
     (loop $ploop
       (local.set $b0 (v128.load offset=0 (local.get $pb)))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa0))))
+      (local.set $x (v128.load32_splat (local.get $pa0)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa1))))
+      (local.set $x (v128.load32_splat (local.get $pa1)))
       (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa2))))
+      (local.set $x (v128.load32_splat (local.get $pa2)))
       (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa3))))
+      (local.set $x (v128.load32_splat (local.get $pa3)))
       (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
       (local.set $pa1 (i32.add (local.get $pa1) (local.get $aps4)))
@@ -249,7 +409,7 @@
     (local.set $p (local.get $k))
     (loop $ploop
       (local.set $b0 (v128.load offset=0 (local.get $pb)))
-      (local.set $x (f32x4.splat (f32.load (local.get $pa0))))
+      (local.set $x (v128.load32_splat (local.get $pa0)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
       (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
       (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
@@ -549,10 +709,10 @@
     (local $vm v128) (local $vi v128) (local $vg v128) (local $vb v128) (local $h v128)
     (local $fh f32)
     (if (i32.eq (local.get $c) (i32.const 1)) (then
-      (local.set $vm (f32x4.splat (f32.load (local.get $mean))))
-      (local.set $vi (f32x4.splat (f32.load (local.get $inv))))
-      (local.set $vg (f32x4.splat (f32.load (local.get $gam))))
-      (local.set $vb (f32x4.splat (f32.load (local.get $bet))))
+      (local.set $vm (v128.load32_splat (local.get $mean)))
+      (local.set $vi (v128.load32_splat (local.get $inv)))
+      (local.set $vg (v128.load32_splat (local.get $gam)))
+      (local.set $vb (v128.load32_splat (local.get $bet)))
       (local.set $end (i32.shl (i32.and (local.get $rows) (i32.const -4)) (i32.const 2)))
       (block $vdone (loop $vloop
         (br_if $vdone (i32.ge_u (local.get $j) (local.get $end)))
@@ -604,7 +764,7 @@
   (func (export "chanscale") (param $dst i32) (param $x i32) (param $scale i32) (param $rows i32) (param $c i32)
     (local $c4 i32) (local $cv i32) (local $j i32) (local $end i32) (local $vs v128)
     (if (i32.eq (local.get $c) (i32.const 1)) (then
-      (local.set $vs (f32x4.splat (f32.load (local.get $scale))))
+      (local.set $vs (v128.load32_splat (local.get $scale)))
       (local.set $end (i32.shl (i32.and (local.get $rows) (i32.const -4)) (i32.const 2)))
       (block $vdone (loop $vloop
         (br_if $vdone (i32.ge_u (local.get $j) (local.get $end)))
