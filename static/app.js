@@ -273,6 +273,7 @@ function onJobEvent(m, job) {
       break;
     case 'result':
       job.result = m.result;
+      run.partText.delete(job.runId); // a finished part says no more
       if (run.parts.every((p) => p.result)) finishRun(run);
       break;
     case 'stopped':
@@ -366,7 +367,7 @@ function launchAll(items) {
       config: it.config, wantArms: it.config.arms, raw: it.raw, preset,
       url: location.pathname + toURL(preset, it.raw, false), label: it.label || '', grid: it.grid || null,
       startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0, evalDone: 0, parts: [],
-      curves: { vae: new Map(), loss: new Map(), acc: new Map() }, samples: new Map(), last: '',
+      curves: { vae: new Map(), loss: new Map(), acc: new Map() }, samples: new Map(), last: '', partText: new Map(),
     };
     const split = items.length === 1 && pool.size > 1 ? splitRun(it.config) : [it.config];
     for (const config of split) run.parts.push({ run, config, runId: nextRunId++, startId: 0, result: null });
@@ -567,7 +568,6 @@ function resetProgress(config, run) {
   app.samples.clear();
   $('samples-pick').replaceChildren();
   drawCharts();
-  app.speedText = '';
   $('speed').textContent = '';
 }
 
@@ -658,13 +658,19 @@ function onProgress(m, run) {
     setStage('eval', run.evalDone, app.evalTotal,
       `scoring ${name} on ${cfg.test_size.toLocaleString('en')} test digits…`, false, m.runId);
   }
+  // A split run's parts report at once: each keeps its own line of the
+  // status and of the speed, in the order of the parts.
+  const part = run.partText.get(m.runId) || {};
+  part.status = (STAGE_TEXT[m.stage] || m.stage) + (m.arm ? ` (${name})` : '');
+  if (speed) part.speed = `${speed} (${m.stage})`;
+  run.partText.set(m.runId, part);
+  const parts = run.parts.map((p) => run.partText.get(p.runId)).filter(Boolean);
   const elapsed = (performance.now() - run.startedAt) / 1000;
-  if (speed) app.speedText = `Speed: ${speed} (${m.stage})`;
+  const speeds = parts.map((p) => p.speed).filter(Boolean);
   const busy = pool.busy().length;
-  $('speed').textContent = [app.speedText, `elapsed ${duration(elapsed)}`,
+  $('speed').textContent = [speeds.length ? 'Speed: ' + speeds.join(', ') : '', `elapsed ${duration(elapsed)}`,
     busy > 1 ? `${busy} workers training at once` : ''].filter(Boolean).join(' · ');
-  if (!app.paused) status((run.label ? run.label + ': ' : '') + (STAGE_TEXT[m.stage] || m.stage) +
-    (m.arm ? ` (${name})` : '') + '…');
+  if (!app.paused) status((run.label ? run.label + ': ' : '') + parts.map((p) => p.status).join(' · ') + '…');
   scheduleCharts();
 }
 

@@ -1,0 +1,54 @@
+// node tests/bench/cell.mjs [query]: times one run of the page in headless
+// Chromium against the real server (built from the tree; `make build`
+// first), by default the "As in the article" preset at n = 100, k = 10 (VAE
+// 200 epochs with snapshots at 50 and 200, the baseline, both levels' VAE
+// arms and step-matched controls, each classifier to a plateau of at most
+// 3,000 steps, validation on 2,000 digits every 100 steps, test on 10,000).
+// It prints the page's status every minute and, at the end, the wall time
+// and each arm's steps, accuracy and seconds.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { log } from '../harness.mjs';
+import { startServer } from '../server.mjs';
+
+const query = process.argv[2] || 'preset=article&n=100&aug=vae&k=10&seed=1';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-cell-'));
+const server = await startServer(tmp);
+const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = browser.pages()[0] || await browser.newPage();
+  const t0 = Date.now();
+  await page.goto(`${server.base}/?${query}&autorun=1`);
+  for (;;) {
+    const s = await page.evaluate(() => document.body.dataset.state);
+    if (s === 'done' || s === 'error') break;
+    await page.waitForTimeout(60000);
+    log(await page.evaluate(() => document.getElementById('status').textContent + ' | ' +
+      document.getElementById('speed').textContent));
+  }
+  const out = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent,
+    result: window.vaeaug.results.at(-1), pool: window.vaeaug.pool.size, last: window.vaeaug.lastTiming }));
+  if (out.state !== 'done') throw new Error(out.status);
+  const r = out.result;
+  console.log(`${query}: ${((Date.now() - t0) / 1000).toFixed(0)} s from page open (run ${out.last.wallSeconds.toFixed(0)} s), ` +
+    `${out.pool} workers; VAE ${r.snapshots.map((s) => `epoch ${s.epoch} loss ${s.loss.toFixed(1)}`).join(', ')}`);
+  for (const a of r.arms) {
+    console.log(`  ${a.arm} k=${a.k} level ${a.vae_level}: ${a.steps} steps (best ${a.best_step}), ` +
+      `test ${(a.test_acc * 100).toFixed(2)}%, ${a.seconds.toFixed(0)} s`);
+  }
+} catch (err) {
+  failed = true;
+  console.error(err);
+} finally {
+  await browser.close();
+  server.child.kill('SIGTERM');
+}
+process.exit(failed ? 1 : 0);
