@@ -33,7 +33,8 @@ const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile')
 });
 
 // arms reduces results to what must not depend on the pool.
-const arms = (results) => results.map((r) => `seed ${r.seed}: ` +
+// Runs side by side finish in any order: compare them by seed.
+const arms = (results) => [...results].sort((a, b) => a.seed - b.seed).map((r) => `seed ${r.seed}: ` +
   r.arms.map((a) => `${a.arm}/${a.k}/${a.vae_level} ${a.steps} ${a.best_step} ${a.val_acc} ${a.test_acc}`).join(', '));
 
 async function measure(page, workers, what) {
