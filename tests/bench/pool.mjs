@@ -9,6 +9,7 @@
 //   quick  one Quick look run from the page, split by the pool into the
 //          baseline and the rest; wall time from Start to the result.
 //
+// ONLY=runs or ONLY=quick measures one of the two.
 // Every run's classifiers must score the same with and without the pool
 // (the pool must not change a number); the script fails otherwise.
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ const ROUNDS = Number(process.env.ROUNDS || 2);
 const W = Number(process.env.WORKERS || 2);
 const SEEDS = [...Array(Number(process.env.SEEDS || 4)).keys()].map((i) => i + 1);
 const QUICK = 'preset=quick&n=100&aug=vae&k=10&seed=1';
+const MEASURES = ['runs', 'quick'].filter((m) => !process.env.ONLY || process.env.ONLY === m);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-pool-'));
 const server = await startServer(tmp);
@@ -65,7 +67,7 @@ try {
   const times = { runs: { 1: [], [W]: [] }, quick: { 1: [], [W]: [] } };
   const ref = {};
   for (let round = 0; round < ROUNDS; round++) {
-    for (const what of ['runs', 'quick']) {
+    for (const what of MEASURES) {
       for (const workers of round % 2 ? [W, 1] : [1, W]) {
         const m = await measure(page, workers, what);
         log(`${what}, ${workers} worker(s) (${m.maxBusy} busy at most): ${m.seconds.toFixed(1)} s`);
@@ -83,14 +85,19 @@ try {
       }
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const r1 = median(times.runs[1]);
-  const rW = median(times.runs[W]);
-  const q1 = median(times.quick[1]);
-  const qW = median(times.quick[W]);
-  console.log(`pool, ${SEEDS.length} Quick look runs: 1 worker ${r1.toFixed(1)} s, ${W} workers ${rW.toFixed(1)} s: ` +
-    `speed-up ${(r1 / rW).toFixed(2)}x (medians of ${ROUNDS}; ${os.cpus().length} cores)`);
-  console.log(`pool, one Quick look run: 1 worker ${q1.toFixed(1)} s, ${W} workers ${qW.toFixed(1)} s: speed-up ${(q1 / qW).toFixed(2)}x`);
+  // The median (of an even count, the mean of the middle two).
+  const median = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return (v[Math.floor((v.length - 1) / 2)] + v[Math.ceil((v.length - 1) / 2)]) / 2;
+  };
+  const show = (xs) => xs.map((x) => x.toFixed(1)).join(', ');
+  for (const [what, label] of [['runs', `${SEEDS.length} Quick look runs side by side`], ['quick', 'one Quick look run']]) {
+    if (!MEASURES.includes(what)) continue;
+    const a = median(times[what][1]);
+    const b = median(times[what][W]);
+    console.log(`pool, ${label}: 1 worker ${a.toFixed(1)} s (${show(times[what][1])}), ${W} workers ${b.toFixed(1)} s ` +
+      `(${show(times[what][W])}): speed-up ${(a / b).toFixed(2)}x (medians of ${ROUNDS}; ${os.cpus().length} cores)`);
+  }
   console.log(failed ? 'pool: FAILED (see above)' : 'pool: every run scored the same with 1 and ' + W + ' workers');
 } catch (err) {
   failed = true;
