@@ -58,7 +58,10 @@ async function main() {
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
         // A name for the loopback server that is not a secure context, as
         // a classroom's http://192.168.…:8080 is not (check "lan").
-        `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
+        `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
+        // A page left for another origin must not live on, with its
+        // workers, in the back/forward cache: checks count workers.
+        '--disable-features=BackForwardCache'],
       viewport: { width: 1400, height: 1000 },
     });
     const page = ctx.pages()[0] || (await ctx.newPage());
@@ -664,30 +667,6 @@ async function main() {
         `idle ${took.toFixed(2)} s after Stop with two workers`);
     });
 
-    await step('lan', 'served over plain http to another machine (not a secure context), the page loads MNIST and runs', async () => {
-      const url = new URL(server.base);
-      const problemsBefore = problems.length;
-      await page.goto(`http://${LAN_HOST}:${url.port}/?${SMALL}&workers=1&autorun=1`);
-      const s = await waitState(page, ['done', 'error'], 600000);
-      const r = await page.evaluate(() => ({ secure: window.isSecureContext, status: document.getElementById('status').textContent,
-        results: window.vaeaug.results.length, bytes: window.vaeaug.loadInfo && window.vaeaug.loadInfo.bytes,
-        prepared: window.vaeaug.loadInfo && window.vaeaug.loadInfo.prepared }));
-      assert(r.secure === false, 'the LAN page counts as a secure context, so this checks nothing');
-      assert(r.prepared === false, 'the worker script prepared the files without crypto.subtle?');
-      assert(s === 'done' && r.results >= 1, `state ${s}: ${r.status}`);
-      // Without crypto.subtle the worker script cannot prepare the files:
-      // Go downloads, hashes and checks them itself (wasm/load.go).
-      assert(r.bytes > 11e6, `loaded ${r.bytes} bytes`);
-      // Chromium says, as an error, that it ignores the server's
-      // Cross-Origin-Opener-Policy on plain http, as it must: expected here
-      // and only here. Anything else is a problem.
-      const coop = /Cross-Origin-Opener-Policy header has been ignored, because the URL's origin was untrustworthy/;
-      const mine = problems.splice(problemsBefore);
-      problems.push(...mine.filter((m) => !coop.test(m)));
-      log(`  ${r.bytes} bytes of MNIST loaded and checked by Go; ${r.results} runs listed; ` +
-        `${mine.length - (problems.length - problemsBefore)} COOP-ignored notices`);
-    });
-
     await step('dead-worker', 'a worker killed mid-run is reported, every finished run stays listed, and restart works', async () => {
       await page.goto(`${server.base}/?${LONG}`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
@@ -721,6 +700,9 @@ async function main() {
       const after = await listed();
       assert(JSON.stringify(after) === JSON.stringify(before),
         `runs listed before ${JSON.stringify(before)}, after the restart ${JSON.stringify(after)}`);
+      // The helper of the killed run ends with it (Playwright hears of a
+      // worker's end a little after it).
+      for (let i = 0; i < 50 && page.workers().length > 1; i++) await page.waitForTimeout(100);
       assert(page.workers().length === 1, `${page.workers().length} workers after the restart`);
       // And they are still stored: a reload lists the same runs.
       await page.reload();
@@ -730,6 +712,30 @@ async function main() {
       assert(JSON.stringify(reloaded.ids.slice().sort()) === JSON.stringify(before.ids.slice().sort()),
         `after a reload: ${JSON.stringify(reloaded.ids)}, before: ${JSON.stringify(before.ids)}`);
       log(`  ${before.ids.length} finished runs listed before the kill, after the restart and after a reload`);
+    });
+
+    await step('lan', 'served over plain http to another machine (not a secure context), the page loads MNIST and runs', async () => {
+      const url = new URL(server.base);
+      const problemsBefore = problems.length;
+      await page.goto(`http://${LAN_HOST}:${url.port}/?${SMALL}&workers=1&autorun=1`);
+      const s = await waitState(page, ['done', 'error'], 600000);
+      const r = await page.evaluate(() => ({ secure: window.isSecureContext, status: document.getElementById('status').textContent,
+        results: window.vaeaug.results.length, bytes: window.vaeaug.loadInfo && window.vaeaug.loadInfo.bytes,
+        prepared: window.vaeaug.loadInfo && window.vaeaug.loadInfo.prepared }));
+      assert(r.secure === false, 'the LAN page counts as a secure context, so this checks nothing');
+      assert(r.prepared === false, 'the worker script prepared the files without crypto.subtle?');
+      assert(s === 'done' && r.results >= 1, `state ${s}: ${r.status}`);
+      // Without crypto.subtle the worker script cannot prepare the files:
+      // Go downloads, hashes and checks them itself (wasm/load.go).
+      assert(r.bytes > 11e6, `loaded ${r.bytes} bytes`);
+      // Chromium says, as an error, that it ignores the server's
+      // Cross-Origin-Opener-Policy on plain http, as it must: expected here
+      // and only here. Anything else is a problem.
+      const coop = /Cross-Origin-Opener-Policy header has been ignored, because the URL's origin was untrustworthy/;
+      const mine = problems.splice(problemsBefore);
+      problems.push(...mine.filter((m) => !coop.test(m)));
+      log(`  ${r.bytes} bytes of MNIST loaded and checked by Go; ${r.results} runs listed; ` +
+        `${mine.length - (problems.length - problemsBefore)} COOP-ignored notices`);
     });
 
     await check('no console errors or CSP violations', async () => {
