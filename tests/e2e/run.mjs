@@ -644,8 +644,19 @@ async function main() {
       const counts = () => page.evaluate(() => ({ ...window.vaeaug.testSeen }));
       await page.click('#pause');
       await page.waitForFunction(() => window.vaeaug.paused, null, { timeout: 5000 });
-      await page.waitForTimeout(1500); // a step in flight, or an evaluation pass, ends first
-      const held = await counts();
+      // A worker pauses at its next progress call, which still posts its
+      // event; a step in flight or an evaluation pass ends first (longer on
+      // a loaded machine). Wait (at most 30 s) for 2 s without news.
+      let held = await counts();
+      for (let quiet = 0, waited = 0; quiet < 2000; quiet += 250, waited += 250) {
+        assert(waited < 30000, 'the workers still report progress 30 s after Pause: ' + JSON.stringify(held));
+        await page.waitForTimeout(250);
+        const now = await counts();
+        if (JSON.stringify(now) !== JSON.stringify(held)) {
+          held = now;
+          quiet = -250;
+        }
+      }
       await page.waitForTimeout(2000);
       const still = await counts();
       assert(JSON.stringify(held) === JSON.stringify(still), `progress while paused: ${JSON.stringify(held)} then ${JSON.stringify(still)}`);
