@@ -34,7 +34,6 @@ export class Pool {
     this.primary = new Trainer((m) => this.route(this.primary, m, onPrimaryEvent), (r) => this.died(this.primary, r));
     this.helpers = [];
     this.queue = []; // jobs not yet started, in order
-    this.jobs = new Map(); // runId → job, while it runs or waits
     this.paused = false;
     this.maxBusy = 0; // the most workers busy at once since the last reset
     this.onIdle = null; // called when the last job ends
@@ -55,7 +54,6 @@ export class Pool {
 
   // submit queues a job ({runId, config, …}) and starts what can start.
   submit(job) {
-    this.jobs.set(job.runId, job);
     this.queue.push(job);
     this.dispatch();
   }
@@ -98,7 +96,6 @@ export class Pool {
     if (ended) {
       t.job = null;
       t.busy = false;
-      this.jobs.delete(job.runId);
       job.ended = m.type;
     }
     this.onEvent(m, job);
@@ -109,7 +106,6 @@ export class Pool {
   }
 
   died(t, reason) {
-    if (t.job) this.jobs.delete(t.job.runId);
     t.job = null;
     this.onDead(reason, t);
   }
@@ -117,7 +113,6 @@ export class Pool {
   // stopAll drops the queued jobs and asks every busy worker to stop; the
   // stopped events follow.
   stopAll() {
-    for (const job of this.queue) this.jobs.delete(job.runId);
     this.queue = [];
     this.paused = false;
     for (const t of this.busy()) t.send('stop');
@@ -137,7 +132,6 @@ export class Pool {
   // forget ends a worker's job without waiting for it (its worker was
   // terminated or will be): the job's later events are ignored.
   forget(t) {
-    if (t.job) this.jobs.delete(t.job.runId);
     t.job = null;
     t.busy = false;
   }
@@ -153,7 +147,6 @@ export class Pool {
   // reset terminates the helpers and forgets every job, after a worker died.
   reset() {
     this.queue = [];
-    this.jobs.clear();
     this.paused = false;
     for (const t of this.helpers) t.terminate();
     this.helpers = [];
@@ -169,7 +162,7 @@ export class Pool {
     this.primary.send('load');
   }
 
-  // replaceHelper terminates a helper that did not stop in time.
+  // dropHelper terminates a helper that did not stop in time.
   dropHelper(t) {
     this.forget(t);
     t.terminate();
