@@ -82,6 +82,8 @@ function simdImports() {
 		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
 		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
 		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
+		winoin: (v, vs, d, rs, c, count) => k.winoin(v, vs, d, rs, c, count),
+		winoout: (y, ys, m, ms, n, count) => k.winoout(y, ys, m, ms, n, count),
 	};
 	if (!useSIMD) {
 		for (const name of Object.keys(imports)) {

@@ -19,11 +19,14 @@ const DEFAULT_VAELR = '0.001';
 // Validate is the authority; this lets the form say so before a run starts.
 export const MEMORY_CEILING = 1280 * 2 ** 20; // 1.25 GiB
 const MEM = {
-  clfForward: 261072 + 50176 + 100352 + 50176 + 12544 + 1034, // per image, float32
-  clfTrain: 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008,
-  vaeEncode: 289296 + 250880 + 128 + 40,
-  vaeDecode: 50176 + 56448 + 25088 + 75264 + 225792 + 784 + 1568 + 784,
-  vaeTrain: 60 + 824 + 40 + 40 + 64 + 339492 + 478304,
+  clfForward: 50176 + 100352 + 50176 + 12544 + 1034, // per image, float32
+  clfTrain: 261072 + 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008,
+  vaeEncode: 250880 + 128 + 40,
+  vaeDecode: 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784,
+  vaeTrain: 289296 + 225792 + 60 + 824 + 40 + 40 + 64 + 339492 + 478304,
+  clfWinograd: 86016, // per model, float32
+  vaeWinograd: 131072,
+  kernelScratch: 12288 + 65536 + 263168,
   clfParams: 1660602,
   vaeParams: 828941,
   examples: 60000 + 10000, // MNIST images held, 784 + 1 + 8 bytes each
@@ -197,16 +200,17 @@ export function estimateMemory(cfg) {
     m.trainSet += peak;
   }
   const b = cfg.batch;
-  m.classifier = f32 * (5 * MEM.clfParams + Math.max(b, MEM.evalBatch) * (MEM.clfForward + 784) + b * MEM.clfTrain);
+  m.classifier = f32 * (5 * MEM.clfParams + MEM.clfWinograd + MEM.kernelScratch +
+    Math.max(b, MEM.evalBatch) * (MEM.clfForward + 784) + b * MEM.clfTrain);
   m.vae = 0;
   if (needsVAE) {
     const vb = cfg.vae_batch;
-    m.vae = f32 * ((3 + cfg.snapshot_epochs.length) * MEM.vaeParams +
+    m.vae = f32 * ((3 + cfg.snapshot_epochs.length) * MEM.vaeParams + MEM.vaeWinograd +
       Math.max(vb, MEM.genBatch) * (MEM.vaeEncode + MEM.vaeDecode + 784) + vb * MEM.vaeTrain + 2 * n * 20);
   }
   const kept = 2 * (2 * MEM.clfParams + MEM.vaeParams);
-  const serving = 2 * (2 * MEM.clfParams + MEM.serveBatch * MEM.clfForward) + 2 * MEM.vaeParams +
-    MEM.serveBatch * (MEM.vaeEncode + MEM.vaeDecode);
+  const serving = 2 * (2 * MEM.clfParams + MEM.clfWinograd + MEM.serveBatch * MEM.clfForward) +
+    2 * MEM.vaeParams + MEM.vaeWinograd + MEM.serveBatch * (MEM.vaeEncode + MEM.vaeDecode);
   m.worker = f32 * (kept + serving);
   const live = m.data + m.trainSet + m.classifier + m.vae + m.worker;
   m.runtime = MEM.runtime + Math.floor(live / MEM.gcSlackDiv);

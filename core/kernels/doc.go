@@ -36,6 +36,13 @@
 // with lanes only across channels or independent elements, so each output
 // keeps its serial order and all three give the same bits.
 //
+// Convolutions (conv.go, winograd.go): Conv3x3Forward is Im2col then Gemm
+// done a block of rows at a time, with the same bits; Conv3x3Winograd, for
+// inference, is Winograd's F(2×2, 3×3), whose transforms are fixed
+// expressions (SIMD128 exports with lanes across channels on js/wasm) and
+// whose 16 products are Gemm's, so it too gives the same bits everywhere,
+// though not those of the direct sum.
+//
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with
 // ErrShape.

@@ -28,6 +28,7 @@ const (
 // scratch holds one goroutine's packing buffers.
 type scratch struct {
 	a, b []float32
+	cols []float32 // a block of a convolution's column matrix or Winograd tiles, grown on first use
 }
 
 var scratchPool = freeList[scratch]{new: func() *scratch {

@@ -12,14 +12,16 @@ import (
 // kernels give bit-identical results there, which the per-platform
 // comparisons with the reference cannot show on their own.
 var goldenSums = map[string]uint64{
-	"Gemm":       0xdd6288f4fca264d1,
-	"Gemm-acc":   0x7fbed844d41bab78,
-	"GemmTA":     0x5bbccdb8aed0bb30,
-	"GemmTA-acc": 0xf2860f1d6da1bbfa,
-	"GemmTB":     0xcfac91911fdbe663,
-	"GemmTB-acc": 0x6f7f5aec272be2db,
-	"Im2col":     0x4b0c07e107ceff8c,
-	"Col2im":     0x3371eed6dca2d425,
+	"Gemm":            0xdd6288f4fca264d1,
+	"Gemm-acc":        0x7fbed844d41bab78,
+	"GemmTA":          0x5bbccdb8aed0bb30,
+	"GemmTA-acc":      0xf2860f1d6da1bbfa,
+	"GemmTB":          0xcfac91911fdbe663,
+	"GemmTB-acc":      0x6f7f5aec272be2db,
+	"Im2col":          0x4b0c07e107ceff8c,
+	"Col2im":          0x3371eed6dca2d425,
+	"Winograd":        0x605adc78dcc37da6,
+	"WinogradWeights": 0xe69ca8ac54c38acf,
 }
 
 func hashBits(v []float32) uint64 {
@@ -55,6 +57,14 @@ func goldenOutputs() map[string][]float32 {
 	dx := make([]float32, len(x))
 	Col2im(dx, dcols, g)
 	out["Col2im"] = dx
+	wg := Conv3x3{N: 2, H: 6, W: 8, C: 8, Stride: 1}
+	wx, ww := randSlice(rng, wg.N*wg.H*wg.W*wg.C), randSlice(rng, 9*wg.C*12)
+	u := make([]float32, WinogradWeightsLen(wg.C, 12))
+	WinogradWeights(u, ww, wg.C, 12)
+	out["WinogradWeights"] = u
+	wy := make([]float32, wg.N*wg.H*wg.W*12)
+	Conv3x3Winograd(wy, wx, u, wg, 12)
+	out["Winograd"] = wy
 	return out
 }
 

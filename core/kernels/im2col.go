@@ -49,14 +49,19 @@ func Im2col(cols, x []float32, g Conv3x3) {
 	j.exec(np)
 }
 
-// im2colRange writes rows [r0,r1) of the column matrix.
+// im2colRange writes rows [r0,r1) of the column matrix into cols, whose
+// first row is row r0.
 func im2colRange(cols, x []float32, g Conv3x3, r0, r1 int) {
 	oh, ow, pt, pl, c := g.OutH(), g.OutW(), g.PadTop(), g.PadLeft(), g.C
+	if c == 1 {
+		im2colRange1(cols, x, g, r0, r1)
+		return
+	}
 	imgLen := g.H * g.W * c
 	n, i, j := r0/(oh*ow), r0/ow%oh, r0%ow
 	for r := r0; r < r1; r++ {
 		img := x[n*imgLen : (n+1)*imgLen]
-		row := cols[r*9*c : (r+1)*9*c]
+		row := cols[(r-r0)*9*c : (r-r0+1)*9*c]
 		x0 := j*g.Stride - pl
 		inside := x0 >= 0 && x0+3 <= g.W
 		for kh := range 3 {
@@ -79,6 +84,45 @@ func im2colRange(cols, x []float32, g Conv3x3, r0, r1 int) {
 					continue
 				}
 				copyFloats(d, img[(y*g.W+xx)*c:(y*g.W+xx+1)*c])
+			}
+		}
+		if j++; j == ow {
+			j = 0
+			if i++; i == oh {
+				i = 0
+				n++
+			}
+		}
+	}
+}
+
+// im2colRange1 is im2colRange for one-channel images (the first layer),
+// whose rows of nine values the general loop builds from three-value
+// copies: here a patch inside the image is nine plain moves.
+func im2colRange1(cols, x []float32, g Conv3x3, r0, r1 int) {
+	oh, ow, pt, pl, w := g.OutH(), g.OutW(), g.PadTop(), g.PadLeft(), g.W
+	imgLen := g.H * w
+	n, i, j := r0/(oh*ow), r0/ow%oh, r0%ow
+	for r := r0; r < r1; r++ {
+		row := cols[(r-r0)*9 : (r-r0)*9+9]
+		y0, x0 := i*g.Stride-pt, j*g.Stride-pl
+		if y0 >= 0 && y0+3 <= g.H && x0 >= 0 && x0+3 <= w {
+			o := n*imgLen + y0*w + x0
+			p := x[o : o+2*w+3]
+			row[0], row[1], row[2] = p[0], p[1], p[2]
+			row[3], row[4], row[5] = p[w], p[w+1], p[w+2]
+			row[6], row[7], row[8] = p[2*w], p[2*w+1], p[2*w+2]
+		} else {
+			img := x[n*imgLen : (n+1)*imgLen]
+			for kh := range 3 {
+				for kw := range 3 {
+					yy, xx := y0+kh, x0+kw
+					if yy < 0 || yy >= g.H || xx < 0 || xx >= w {
+						row[kh*3+kw] = 0
+					} else {
+						row[kh*3+kw] = img[yy*w+xx]
+					}
+				}
 			}
 		}
 		if j++; j == ow {

@@ -48,6 +48,8 @@ const (
 	opTranspose
 	opIm2col
 	opCol2im
+	opConv
+	opWino
 )
 
 // job is one parallel call: its operands, how its output is cut into chunks
@@ -55,6 +57,7 @@ const (
 type job struct {
 	op      op
 	c, a, b []float32
+	d       []float32 // Conv3x3Forward's column matrix, when kept
 	m, n, k int
 	acc     bool
 	byCols  bool
@@ -78,7 +81,7 @@ func getJob(o op) *job {
 // putJob drops the operand references so a pooled job does not keep large
 // slices alive.
 func putJob(j *job) {
-	j.c, j.a, j.b = nil, nil, nil
+	j.c, j.a, j.b, j.d = nil, nil, nil, nil
 	jobPool.put(j)
 }
 
@@ -163,7 +166,17 @@ func (j *job) run() {
 			// Columns [lo,hi) of src are the contiguous rows [lo,hi) of dst.
 			transposeBlock(j.c[lo*j.m:], j.m, j.a[lo:], j.n, j.m, hi-lo)
 		case opIm2col:
-			im2colRange(j.c, j.a, j.g, lo, hi)
+			im2colRange(j.c[lo*j.g.Cols():], j.a, j.g, lo, hi)
+		case opConv:
+			if s == nil {
+				s = scratchPool.get()
+			}
+			convRange(j.c, j.d, j.a, j.b, j.g, j.n, lo, hi, s)
+		case opWino:
+			if s == nil {
+				s = scratchPool.get()
+			}
+			winoRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:
 			col2imRange(j.c, j.a, j.g, lo, hi)
 		}

@@ -33,6 +33,18 @@ func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load in
 //go:noescape
 func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, oh, ow, pt, pl int32)
 
+// simdWinoInKernel and simdWinoOutKernel are winoInGo and winoOutGo (in
+// winograd.go) with lanes across channels; c and n are multiples of 4,
+// count is positive and every stride counts floats.
+//
+//go:wasmimport simd winoin
+//go:noescape
+func simdWinoInKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count int32)
+
+//go:wasmimport simd winoout
+//go:noescape
+func simdWinoOutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, count int32)
+
 // simdOK is whether the host supplied the kernels.
 var simdOK = simdAvailable() != 0
 
@@ -121,5 +133,29 @@ func simdCol2im(dx, dcols []float32, g Conv3x3) bool {
 			int32(g.H), int32(g.W), int32(g.C), int32(g.Stride), int32(oh), int32(ow),
 			int32(g.PadTop()), int32(g.PadLeft()))
 	}
+	return true
+}
+
+// simdWinoIn and simdWinoOut run a Winograd transform on the SIMD kernels
+// and report true, or report false, having done nothing, when they are
+// absent. The bounds checks cover the last value the kernel reads or
+// writes.
+func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = v[(count-1)*c+15*vs+c-1]
+	_ = d[2*(count-1)*c+3*rs+4*c-1]
+	simdWinoInKernel(unsafe.Pointer(&v[0]), int32(vs), unsafe.Pointer(&d[0]), int32(rs), int32(c), int32(count))
+	return true
+}
+
+func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = y[2*(count-1)*n+ys+2*n-1]
+	_ = m[(count-1)*n+15*ms+n-1]
+	simdWinoOutKernel(unsafe.Pointer(&y[0]), int32(ys), unsafe.Pointer(&m[0]), int32(ms), int32(n), int32(count))
 	return true
 }

@@ -21,10 +21,19 @@ const goldenPath = "testdata/golden_checksums.txt"
 
 // checksum is FNV-1a over the bits of every weight, in get_weights() order.
 func checksum(params []*nn.Param) string {
+	data := make([][]float32, len(params))
+	for i, p := range params {
+		data[i] = p.Data()
+	}
+	return checksumOf(data...)
+}
+
+// checksumOf is FNV-1a over the bits of every value, slice after slice.
+func checksumOf(data ...[]float32) string {
 	h := fnv.New64a()
 	var b [4]byte
-	for _, p := range params {
-		for _, v := range p.Data() {
+	for _, vs := range data {
+		for _, v := range vs {
 			u := math.Float32bits(v)
 			b[0], b[1], b[2], b[3] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
 			h.Write(b[:])
@@ -34,30 +43,40 @@ func checksum(params []*nn.Param) string {
 }
 
 // twentySteps trains a fresh model of the given kind for 20 steps at batch 8
-// on synthetic digits and returns the checksum of its weights.
-func twentySteps(kind string) string {
+// on synthetic digits and returns the checksum of its weights and of its
+// inference outputs on the 64 digits: the classifier's logits, the VAE's
+// z_mean and the decoding of z_mean (inference takes other kernels than
+// training: Winograd convolutions).
+func twentySteps(kind string) (weights, inference string) {
 	x, labels := synthDigits(64, 10)
 	bx, by := nn.NewTensor(8, 28, 28, 1), make([]uint8, 8)
 	r := rng.New(11)
 	var step func()
 	var params []*nn.Param
+	var infer func() []float32
 	switch kind {
 	case "classifier":
 		c := NewClassifier(12)
 		opt := classifierOptimizer(c)
 		step = func() { c.TrainStep(bx, by, opt) }
 		params = c.Params()
+		infer = func() []float32 { return append([]float32(nil), c.Logits(x).Data().([]float32)...) }
 	case "vae":
 		v := NewVAE(13)
 		opt := vaeOptimizer(v)
 		step = func() { v.TrainStep(bx, opt) }
 		params = v.Params()
+		infer = func() []float32 {
+			mean, _ := v.Encode(x)
+			z := append([]float32(nil), mean.Data().([]float32)...)
+			return append(z, v.Decode(mean).Data().([]float32)...)
+		}
 	}
 	for range 20 {
 		batchOf(bx, by, x, labels, r.Perm(64)[:8])
 		step()
 	}
-	return checksum(params)
+	return checksum(params), checksumOf(infer())
 }
 
 func readGolden(t *testing.T) map[string]string {
@@ -80,18 +99,19 @@ func readGolden(t *testing.T) map[string]string {
 // to the checksums in testdata, which the native build wrote and the wasm
 // build (make test-wasm) must reproduce.
 func TestGoldenChecksums(t *testing.T) {
-	kinds := []string{"classifier", "vae"}
+	kinds := []string{"classifier", "vae", "classifier-inference", "vae-inference"}
 	got := map[string]string{}
-	for _, k := range kinds {
-		a, b := twentySteps(k), twentySteps(k)
-		if a != b {
-			t.Fatalf("%s: two runs from one seed differ: %s vs %s", k, a, b)
+	for _, k := range kinds[:2] {
+		a, ai := twentySteps(k)
+		b, bi := twentySteps(k)
+		if a != b || ai != bi {
+			t.Fatalf("%s: two runs from one seed differ: %s %s vs %s %s", k, a, ai, b, bi)
 		}
-		got[k] = a
+		got[k], got[k+"-inference"] = a, ai
 	}
 	if *update {
 		var sb strings.Builder
-		sb.WriteString("# FNV-1a of all weights after 20 training steps (see determinism_test.go), written on " + runtime.GOOS + "/" + runtime.GOARCH + "\n")
+		sb.WriteString("# FNV-1a of all weights after 20 training steps, then of the inference outputs (see determinism_test.go), written on " + runtime.GOOS + "/" + runtime.GOARCH + "\n")
 		for _, k := range kinds {
 			sb.WriteString(k + " " + got[k] + "\n")
 		}
@@ -114,9 +134,9 @@ func TestChecksumIndependentOfCores(t *testing.T) {
 		t.Skip("one thread on wasm")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	one := twentySteps("classifier")
+	one, onei := twentySteps("classifier")
 	runtime.GOMAXPROCS(4)
-	if four := twentySteps("classifier"); one != four {
-		t.Fatalf("GOMAXPROCS 1 gives %s, 4 gives %s", one, four)
+	if four, fouri := twentySteps("classifier"); one != four || onei != fouri {
+		t.Fatalf("GOMAXPROCS 1 gives %s %s, 4 gives %s %s", one, onei, four, fouri)
 	}
 }

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"fmt"
+
 	"gorgonia.org/tensor"
 
 	"vaeaug/core/kernels"
@@ -17,7 +19,10 @@ type Conv2D struct {
 	geom  kernels.Conv3x3
 	cols  []float32 // im2col of the last input, kept for the weight gradient
 	dcols []float32
-	y, dx buffer
+	wino  []float32 // the kernel's Winograd transform, for inference
+
+	trained bool // whether the last Forward was a training one (cols is its)
+	y, dx   buffer
 }
 
 // NewConv2D makes a 3x3 Conv2D layer with the given kernel initializer and a
@@ -52,16 +57,32 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	}
 	l.geom = kernels.Conv3x3{N: s[0], H: s[1], W: s[2], C: l.In, Stride: l.Stride}
 	g := l.geom
-	rows, k := g.Rows(), g.Cols()
-	l.cols = grow(l.cols, rows*k)
-	kernels.Im2col(l.cols, f32(x), g)
 	yt, y := l.y.get(g.N, g.OutH(), g.OutW(), l.Out)
-	kernels.Gemm(y, l.cols, l.W.Data(), rows, l.Out, k, false)
+	l.trained = train
+	switch {
+	case train:
+		// The weight gradient needs the column matrix.
+		l.cols = grow(l.cols, g.Rows()*g.Cols())
+		kernels.Conv3x3Forward(y, l.cols, f32(x), l.W.Data(), g, l.Out)
+	case kernels.WinogradOK(g, l.Out):
+		// Inference takes the 2.25× cheaper Winograd products where the
+		// shape allows (the same choice on every platform, so the same
+		// bits); the kernel's transform is redone per call, a small cost
+		// next to the products, so it can never be stale.
+		l.wino = grow(l.wino, kernels.WinogradWeightsLen(l.In, l.Out))
+		kernels.WinogradWeights(l.wino, l.W.Data(), l.In, l.Out)
+		kernels.Conv3x3Winograd(y, f32(x), l.wino, g, l.Out)
+	default:
+		kernels.Conv3x3Forward(y, nil, f32(x), l.W.Data(), g, l.Out)
+	}
 	addBias(y, l.B.Data())
 	return yt
 }
 
 func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
+	if !l.trained {
+		panic(fmt.Errorf("%w: %s", ErrNoTraining, l.name))
+	}
 	g := l.geom
 	rows, k := g.Rows(), g.Cols()
 	checkShape(l.name, "output gradient", dy, g.N, g.OutH(), g.OutW(), l.Out)

@@ -18,7 +18,9 @@ type Layer interface {
 	Forward(x *tensor.Dense, train bool) *tensor.Dense
 	// Backward takes the gradient of the loss with respect to the last
 	// Forward's output, adds the parameter gradients, and returns the
-	// gradient with respect to that Forward's input.
+	// gradient with respect to that Forward's input. That Forward must be
+	// a training one where inference keeps less (a Conv2D keeps no column
+	// matrix); Backward panics with ErrNoTraining otherwise.
 	Backward(dy *tensor.Dense) *tensor.Dense
 	// Params lists the layer's weights in Keras get_weights() order.
 	Params() []*Param

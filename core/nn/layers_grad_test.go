@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -50,9 +51,25 @@ func TestConv2DGradient(t *testing.T) {
 			r := rand.New(rand.NewPCG(3, uint64(tc.s)))
 			l := NewConv2D("conv2d_1", tc.in, tc.out, tc.s, GlorotUniform)
 			initParams(l, r, 0.5)
-			checkGradients(t, gradCase{layer: l, x: randTensor(r, 1, 2, tc.h, tc.w, tc.in)})
+			checkGradients(t, gradCase{layer: l, x: randTensor(r, 1, 2, tc.h, tc.w, tc.in), train: true})
 		})
 	}
+}
+
+// Backward after an inference Forward has no column matrix to use: it must
+// say so, not compute a gradient from a stale one.
+func TestConv2DBackwardNeedsTraining(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	l := NewConv2D("conv2d_1", 4, 4, 1, GlorotUniform)
+	x := randTensor(r, 1, 2, 4, 4, 4)
+	l.Forward(x, true)
+	y := l.Forward(x, false) // Winograd's shape: no column matrix
+	defer func() {
+		if err, _ := recover().(error); !errors.Is(err, ErrNoTraining) {
+			t.Fatalf("Backward after an inference Forward: recovered %v, want ErrNoTraining", err)
+		}
+	}()
+	l.Backward(y)
 }
 
 func TestConv2DTransposeGradient(t *testing.T) {

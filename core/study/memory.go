@@ -14,54 +14,67 @@ import (
 //
 // A wasm32 memory can grow to 4 GiB in Chromium, but the page is meant for a
 // classroom laptop (4–8 GB of RAM shared with the OS and the browser). The
-// models' buffers alone take about 0.6 GiB at the article's batch sizes
-// (the classifier's forward buffers for 100 evaluation images and the
-// VAE's for 50 generated ones are most of it), so the default run (n = 100,
-// k = 10) peaks at 752 MiB and the largest cell of the grid (n = 800,
-// k = 250: 200,000 generated images, another 157 MB) at 894 MiB, measured
-// in Chromium by tests/memory/measure.mjs (estimates 851 and 1,011 MiB); the
-// grid's n = 800 run, with k = 10,50,250 in one run, is estimated at
-// 1,047 MiB. 1.25 GiB holds all of them with a fifth to spare and refuses
-// what a laptop should not attempt, e.g. classifier or VAE batches of a few
-// hundred, which take 1.9 and 3.9 MB an image.
+// models' buffers take about 0.45 GiB at the article's batch sizes (the
+// classifier's forward buffers for 100 evaluation images and the VAE's for
+// 50 generated ones are most of it; inference keeps no im2col matrices), so
+// the default run (n = 100, k = 10) peaks at 620 MiB and the largest cell of
+// the grid (n = 800, k = 250: 200,000 generated images, another 157 MB) at
+// 766 MiB, measured in Chromium by tests/memory/measure.mjs (estimates 703
+// and 862 MiB); the grid's n = 800 run, with k = 10,50,250 in one run, is
+// estimated at 898 MiB. 1.25 GiB holds all of them with a fifth to spare
+// and refuses what a laptop should not attempt, e.g. classifier or VAE
+// batches of a few hundred, which take 3.6 and 7.2 MB an image in training.
 const MemoryCeiling int64 = 1280 << 20
 
 // Per-image buffers of the models, in float32 values (4 bytes; a max-pool
 // argmax is an int32, also 4). Every layer keeps its output and input
-// gradient buffers, a conv also its im2col matrix (9·C columns per output
-// pixel) and, for the backward pass, a second one; the buffers grow to the
-// largest batch a model has seen and are never shrunk. See core/nn.
+// gradient buffers; in training a conv also keeps its im2col matrix (9·C
+// columns per output pixel) for the weight gradient and a second one for
+// the backward pass. Inference builds no whole im2col matrix: a conv takes
+// Winograd's products where its shape allows, else builds the matrix a block
+// of rows at a time in the kernels' scratch (core/kernels). The buffers
+// grow to the largest batch a model has seen and are never shrunk. See
+// core/nn.
 const (
-	// Classifier, any forward pass (training or inference): the im2col
-	// matrices of its four convs (28·28·9·1 + 28·28·9·16 + 14·14·9·16 +
-	// 14·14·9·64), their outputs (4·12,544), batch-norm outputs and
-	// normalised inputs (4·2·12,544), ReLU outputs (4·12,544), max-pool
-	// outputs and argmaxes (2·2·3,136) and the dense head (512+512+10).
-	clfForwardFloats = 261072 + 50176 + 100352 + 50176 + 12544 + 1034
-	// Classifier, training only: dropout outputs and masks (2·3,136 +
-	// 2·512), softmax probabilities (10), and the backward pass: the head's
-	// input gradients (10+512+512+512+3,136+3,136), max-pool, ReLU and
-	// batch-norm input gradients (2·12,544 + 4·12,544 + 4·12,544), the
-	// convs' second im2col matrices (261,072) and input gradients
+	// Classifier, any forward pass (training or inference): its four convs'
+	// outputs (4·12,544), batch-norm outputs and normalised inputs
+	// (4·2·12,544), ReLU outputs (4·12,544), max-pool outputs and argmaxes
+	// (2·2·3,136) and the dense head (512+512+10).
+	clfForwardFloats = 50176 + 100352 + 50176 + 12544 + 1034
+	// Classifier, training only: the convs' im2col matrices (28·28·9·1 +
+	// 28·28·9·16 + 14·14·9·16 + 14·14·9·64), dropout outputs and masks
+	// (2·3,136 + 2·512), softmax probabilities (10), and the backward pass:
+	// the head's input gradients (10+512+512+512+3,136+3,136), max-pool,
+	// ReLU and batch-norm input gradients (2·12,544 + 4·12,544 + 4·12,544),
+	// the convs' second im2col matrices (261,072) and input gradients
 	// (784+12,544+3,136+12,544).
-	clfTrainFloats = 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008
-	// VAE encoder, any forward pass: im2col of its four convs (28·28·9·1 +
-	// 14·14·9·32 + 2·14·14·9·64), conv, batch-norm (output and normalised
+	clfTrainFloats = 261072 + 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008
+	// VAE encoder, any forward pass: conv, batch-norm (output and normalised
 	// input) and LeakyReLU outputs (4·(25,088 + 3·12,544)), the 32-wide
 	// dense block (4·32) and the two heads (2·20).
-	vaeEncodeFloats = 289296 + 250880 + 128 + 40
+	vaeEncodeFloats = 250880 + 128 + 40
 	// VAE decoder, any forward pass: the dense block to 14·14·64 (4·12,544),
 	// the transposed conv's column matrix (14·14·9·32) and output (28·28·32),
-	// its batch norm and LeakyReLU (3·25,088), the last conv's im2col
-	// (28·28·9·32) and output (784), its batch norm (2·784) and the sigmoid
-	// (784).
-	vaeDecodeFloats = 50176 + 56448 + 25088 + 75264 + 225792 + 784 + 1568 + 784
-	// VAE, training only: sampling (z, ε, σ: 3·20), loss gradients
-	// (784+2·20), the sampling and heads' gradients (2·20 + 2·20 + 2·32),
-	// the decoder's backward pass (784 + 225,792 + 3·25,088 + 3·12,544 + 20)
-	// and the encoder's (32 + 32 + 12,544 + 2·62,720 + 289,296 + 784 +
-	// 25,088 + 2·12,544).
-	vaeTrainFloats = 60 + 824 + 40 + 40 + 64 + 339492 + 478304
+	// its batch norm and LeakyReLU (3·25,088), the last conv's output (784),
+	// its batch norm (2·784) and the sigmoid (784).
+	vaeDecodeFloats = 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784
+	// VAE, training only: the encoder's im2col matrices (28·28·9·1 +
+	// 14·14·9·32 + 2·14·14·9·64) and the decoder's last one (28·28·9·32),
+	// sampling (z, ε, σ: 3·20), loss gradients (784+2·20), the sampling and
+	// heads' gradients (2·20 + 2·20 + 2·32), the decoder's backward pass
+	// (784 + 225,792 + 3·25,088 + 3·12,544 + 20) and the encoder's (32 + 32
+	// + 12,544 + 2·62,720 + 289,296 + 784 + 25,088 + 2·12,544).
+	vaeTrainFloats = 289296 + 225792 + 60 + 824 + 40 + 40 + 64 + 339492 + 478304
+
+	// Per model, whatever the batch: the Winograd transforms of the kernels
+	// of the convs that take them in inference (16·(16·16 + 16·64 + 64·64)
+	// in the classifier, 16·2·64·64 in the VAE's encoder).
+	clfWinogradFloats = 86016
+	vaeWinogradFloats = 131072
+	// kernelScratchFloats is the kernels' scratch, shared by every model:
+	// the products' packing buffers (48·256 + 64K) and the largest block of
+	// Winograd tiles or im2col rows (16·128·(64+64) + 16·64).
+	kernelScratchFloats = 12288 + 65536 + 263168
 
 	// Parameters (weights, biases, batch-norm statistics) of each model.
 	clfParams = 1660602
@@ -82,7 +95,8 @@ const (
 	// fragmented for the next large buffer. runtimeBytes plus a sixteenth
 	// of the live bytes (about 100 MiB) and the Worker part (about 137 MiB,
 	// most of it only there if the page uses the kept models during a run)
-	// cover that: the measured peaks were 0.88–0.89 of the estimate.
+	// cover that: the measured peaks were 0.88–0.89 of the estimate (0.88
+	// again after inference stopped keeping im2col matrices).
 	runtimeBytes = 48 << 20
 	gcSlackDiv   = 16
 )
@@ -154,12 +168,12 @@ func EstimateMemory(c Config) Memory {
 	}
 
 	batch := int64(c.Batch)
-	m.Classifier = f32 * (5*clfParams +
+	m.Classifier = f32 * (5*clfParams + clfWinogradFloats + kernelScratchFloats +
 		max(batch, evalBatch)*(clfForwardFloats+data.Pixels) + batch*clfTrainFloats)
 
 	if c.needsVAE() {
 		vb := int64(c.VAEBatch)
-		m.VAE = f32 * ((3+int64(len(c.SnapshotEpochs)))*vaeParams +
+		m.VAE = f32 * ((3+int64(len(c.SnapshotEpochs)))*vaeParams + vaeWinogradFloats +
 			max(vb, genBatch)*(vaeEncodeFloats+vaeDecodeFloats+data.Pixels) + vb*vaeTrainFloats +
 			2*n*20)
 	}
@@ -168,7 +182,8 @@ func EstimateMemory(c Config) Memory {
 	// for this one, and serves predict, walk and recon with two classifiers
 	// and a VAE (weights and gradients) and their inference buffers.
 	var kept int64 = 2 * (2*clfParams + vaeParams)
-	var serving int64 = 2*(2*clfParams+ServeBatch*clfForwardFloats) + 2*vaeParams + ServeBatch*(vaeEncodeFloats+vaeDecodeFloats)
+	var serving int64 = 2*(2*clfParams+clfWinogradFloats+ServeBatch*clfForwardFloats) +
+		2*vaeParams + vaeWinogradFloats + ServeBatch*(vaeEncodeFloats+vaeDecodeFloats)
 	m.Worker = f32 * (kept + serving)
 
 	live := m.Total()

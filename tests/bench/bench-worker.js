@@ -57,6 +57,8 @@ self.onmessage = async (e) => {
     lrelubwd: (dx, g, x, n, alpha) => kernels.lrelubwd(dx, g, x, n, alpha),
     maxpool: (y, arg, x, n, h, w, c) => kernels.maxpool(y, arg, x, n, h, w, c),
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
+    winoin: (v, vs, d, rs, c, count) => kernels.winoin(v, vs, d, rs, c, count),
+    winoout: (y, ys, m, ms, n, count) => kernels.winoout(y, ys, m, ms, n, count),
   };
   go.importObject.simd = imports;
   try {

@@ -15,8 +15,9 @@
 ;; and col2im; then the layer kernels of core/kernels/layers.go (chansum,
 ;; chansqdev, chansumdot, bnapply, chanscale, bnbwd, relu, relubwd, lrelu,
 ;; lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
-;; with them below. The tile and panel functions of gemm follow one pattern
-;; and were written from a small template; this text is the source.
+;; with them below; last, the Winograd transforms winoin and winoout of
+;; core/kernels/winograd.go. The tile and panel functions of gemm follow one
+;; pattern and were written from a small template; this text is the source.
 (module
   (import "go" "mem" (memory 0))
 
@@ -1121,6 +1122,194 @@
         (br $iloop)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bloop)))
+  )
+
+  ;; ---------------------------------------------------------------------
+  ;; Winograd F(2x2,3x3) transforms (core/kernels/winograd.go: winoInGo and
+  ;; winoOutGo, the same expressions with lanes across channels). Strides
+  ;; count floats; c and n are multiples of 4.
+  ;;
+  ;; winoin: the input transform of count tiles side by side (tile t's
+  ;; patch starts at d + 2t*c, its planes at v + t*c). A tile's 4x4 patch
+  ;; has row r, column q, channel ch at d[r*rs + q*c + ch]; plane 4i+j of
+  ;; Bt d B goes to v[(4i+j)*vs + ch]. Bt's rows are (1,0,-1,0), (0,1,1,0), (0,-1,1,0),
+  ;; (0,1,0,-1): row i of Bt d is t_q (one vector per column q), then plane
+  ;; 4i+j is (t0-t2, t1+t2, t2-t1, t1-t3)[j].
+  (func (export "winoin") (param $v i32) (param $vs i32) (param $d i32) (param $rs i32) (param $c i32) (param $count i32)
+    (local $vs4 i32) (local $rs4 i32) (local $c4 i32) (local $c8 i32) (local $c12 i32)
+    (local $p i32) (local $end i32) (local $q i32) (local $qq i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $tile i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $vs4 (i32.shl (local.get $vs) (i32.const 2)))
+    (local.set $rs4 (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $c8 (i32.shl (local.get $c) (i32.const 3)))
+    (local.set $c12 (i32.add (local.get $c8) (local.get $c4)))
+    (local.set $p (local.get $d))
+    (local.set $q (local.get $v))
+    (block $tiles (loop $tile
+      (br_if $tiles (i32.ge_u (local.get $tile) (local.get $count)))
+      (local.set $end (i32.add (local.get $p) (local.get $c4)))
+      (block $done (loop $group
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $r1 (i32.add (local.get $p) (local.get $rs4)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $rs4)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $rs4)))
+        (local.set $qq (local.get $q))
+        ;; row 0 of Bt d
+        (local.set $t0 (f32x4.sub (v128.load (local.get $p)) (v128.load (local.get $r2))))
+        (local.set $t1 (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $c4))) (v128.load (i32.add (local.get $r2) (local.get $c4)))))
+        (local.set $t2 (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $c8))) (v128.load (i32.add (local.get $r2) (local.get $c8)))))
+        (local.set $t3 (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $c12))) (v128.load (i32.add (local.get $r2) (local.get $c12)))))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t0) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.add (local.get $t1) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t2) (local.get $t1)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t1) (local.get $t3)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        ;; row 1 of Bt d
+        (local.set $t0 (f32x4.add (v128.load (local.get $r1)) (v128.load (local.get $r2))))
+        (local.set $t1 (f32x4.add (v128.load (i32.add (local.get $r1) (local.get $c4))) (v128.load (i32.add (local.get $r2) (local.get $c4)))))
+        (local.set $t2 (f32x4.add (v128.load (i32.add (local.get $r1) (local.get $c8))) (v128.load (i32.add (local.get $r2) (local.get $c8)))))
+        (local.set $t3 (f32x4.add (v128.load (i32.add (local.get $r1) (local.get $c12))) (v128.load (i32.add (local.get $r2) (local.get $c12)))))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t0) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.add (local.get $t1) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t2) (local.get $t1)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t1) (local.get $t3)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        ;; row 2 of Bt d
+        (local.set $t0 (f32x4.sub (v128.load (local.get $r2)) (v128.load (local.get $r1))))
+        (local.set $t1 (f32x4.sub (v128.load (i32.add (local.get $r2) (local.get $c4))) (v128.load (i32.add (local.get $r1) (local.get $c4)))))
+        (local.set $t2 (f32x4.sub (v128.load (i32.add (local.get $r2) (local.get $c8))) (v128.load (i32.add (local.get $r1) (local.get $c8)))))
+        (local.set $t3 (f32x4.sub (v128.load (i32.add (local.get $r2) (local.get $c12))) (v128.load (i32.add (local.get $r1) (local.get $c12)))))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t0) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.add (local.get $t1) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t2) (local.get $t1)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t1) (local.get $t3)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        ;; row 3 of Bt d
+        (local.set $t0 (f32x4.sub (v128.load (local.get $r1)) (v128.load (local.get $r3))))
+        (local.set $t1 (f32x4.sub (v128.load (i32.add (local.get $r1) (local.get $c4))) (v128.load (i32.add (local.get $r3) (local.get $c4)))))
+        (local.set $t2 (f32x4.sub (v128.load (i32.add (local.get $r1) (local.get $c8))) (v128.load (i32.add (local.get $r3) (local.get $c8)))))
+        (local.set $t3 (f32x4.sub (v128.load (i32.add (local.get $r1) (local.get $c12))) (v128.load (i32.add (local.get $r3) (local.get $c12)))))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t0) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.add (local.get $t1) (local.get $t2)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t2) (local.get $t1)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (v128.store (local.get $qq) (f32x4.sub (local.get $t1) (local.get $t3)))
+        (local.set $qq (i32.add (local.get $qq) (local.get $vs4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $group)))
+      ;; the next tile's patch starts two pixels right of this one's
+      (local.set $p (i32.add (local.get $p) (local.get $c4)))
+      (local.set $tile (i32.add (local.get $tile) (i32.const 1)))
+      (br $tile)))
+  )
+
+  ;; winoout: the output transform of count tiles side by side (tile t's
+  ;; planes start at m + t*n, its pixels at y + 2t*n). Plane 4i+j of the
+  ;; products is m[(4i+j)*ms + k]; the 2x2 pixels At m A go to
+  ;; y[a*ys + b*n + k].
+  ;; At's rows are (1,1,1,0) and (0,1,-1,-1): reading the planes in order,
+  ;; s0_j = (m0j + m1j) + m2j and s1_j = (m1j - m2j) - m3j build up, then
+  ;; pixel (a, 0) is (sa_0 + sa_1) + sa_2 and (a, 1) is (sa_1 - sa_2) - sa_3.
+  (func (export "winoout") (param $y i32) (param $ys i32) (param $m i32) (param $ms i32) (param $n i32) (param $count i32)
+    (local $ys4 i32) (local $ms4 i32) (local $n4 i32)
+    (local $q i32) (local $end i32) (local $o i32) (local $mm i32) (local $tile i32)
+    (local $x v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $ys4 (i32.shl (local.get $ys) (i32.const 2)))
+    (local.set $ms4 (i32.shl (local.get $ms) (i32.const 2)))
+    (local.set $n4 (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $q (local.get $m))
+    (local.set $o (local.get $y))
+    (block $tiles (loop $tile
+      (br_if $tiles (i32.ge_u (local.get $tile) (local.get $count)))
+      (local.set $end (i32.add (local.get $q) (local.get $n4)))
+      (block $done (loop $group
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $mm (local.get $q))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a0 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a1 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a2 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a3 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a0 (f32x4.add (local.get $a0) (local.get $x)))
+        (local.set $b0 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a1 (f32x4.add (local.get $a1) (local.get $x)))
+        (local.set $b1 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a2 (f32x4.add (local.get $a2) (local.get $x)))
+        (local.set $b2 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a3 (f32x4.add (local.get $a3) (local.get $x)))
+        (local.set $b3 (local.get $x))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a0 (f32x4.add (local.get $a0) (local.get $x)))
+        (local.set $b0 (f32x4.sub (local.get $b0) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a1 (f32x4.add (local.get $a1) (local.get $x)))
+        (local.set $b1 (f32x4.sub (local.get $b1) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a2 (f32x4.add (local.get $a2) (local.get $x)))
+        (local.set $b2 (f32x4.sub (local.get $b2) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $a3 (f32x4.add (local.get $a3) (local.get $x)))
+        (local.set $b3 (f32x4.sub (local.get $b3) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $b0 (f32x4.sub (local.get $b0) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $b1 (f32x4.sub (local.get $b1) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $b2 (f32x4.sub (local.get $b2) (local.get $x)))
+        (local.set $mm (i32.add (local.get $mm) (local.get $ms4)))
+        (local.set $x (v128.load (local.get $mm)))
+        (local.set $b3 (f32x4.sub (local.get $b3) (local.get $x)))
+        (v128.store (local.get $o)
+          (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (local.get $a2)))
+        (v128.store (i32.add (local.get $o) (local.get $n4))
+          (f32x4.sub (f32x4.sub (local.get $a1) (local.get $a2)) (local.get $a3)))
+        (v128.store (i32.add (local.get $o) (local.get $ys4))
+          (f32x4.add (f32x4.add (local.get $b0) (local.get $b1)) (local.get $b2)))
+        (v128.store (i32.add (i32.add (local.get $o) (local.get $ys4)) (local.get $n4))
+          (f32x4.sub (f32x4.sub (local.get $b1) (local.get $b2)) (local.get $b3)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $group)))
+      ;; the next tile's pixels start two pixels right of this one's
+      (local.set $o (i32.add (local.get $o) (local.get $n4)))
+      (local.set $tile (i32.add (local.get $tile) (i32.const 1)))
+      (br $tile)))
   )
 
 )

@@ -1,0 +1,200 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// convShapes are geometries for the fused and Winograd convolutions: one
+// block and several, odd sizes, stride 2, one channel and many.
+var convShapes = []struct {
+	g Conv3x3
+	n int
+}{
+	{Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 1}, 4},
+	{Conv3x3{N: 2, H: 6, W: 10, C: 8, Stride: 1}, 12},
+	{Conv3x3{N: 3, H: 7, W: 5, C: 3, Stride: 1}, 5},
+	{Conv3x3{N: 2, H: 9, W: 8, C: 5, Stride: 2}, 9},
+	{Conv3x3{N: 9, H: 28, W: 28, C: 1, Stride: 1}, 16},
+	{Conv3x3{N: 5, H: 14, W: 14, C: 64, Stride: 1}, 64},
+	{Conv3x3{N: 4, H: 14, W: 14, C: 16, Stride: 1}, 8},
+}
+
+// Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
+// pool, and leaves the column matrix in cols when it is given one.
+func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for _, s := range convShapes {
+		g, n := s.g, s.n
+		x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, g.Cols()*n)
+		wantCols := make([]float32, g.Rows()*g.Cols())
+		Im2col(wantCols, x, g)
+		want := make([]float32, g.Rows()*n)
+		Gemm(want, wantCols, w, g.Rows(), n, g.Cols(), false)
+		for _, md := range modes {
+			withMode(md, func() {
+				y := make([]float32, len(want))
+				Conv3x3Forward(y, nil, x, w, g, n)
+				sameBits(t, md.name+" scratch", y, want)
+				cols := make([]float32, len(wantCols))
+				clear(y)
+				Conv3x3Forward(y, cols, x, w, g, n)
+				sameBits(t, md.name+" kept", y, want)
+				sameBits(t, md.name+" cols", cols, wantCols)
+			})
+		}
+	}
+}
+
+// refConv is the convolution in float64, and the sum of the magnitudes of
+// each output's terms, which bounds the rounding error of any order.
+func refConv(x, w []float32, g Conv3x3, n int) (y, mag []float64) {
+	oh, ow, pt, pl := g.OutH(), g.OutW(), g.PadTop(), g.PadLeft()
+	y, mag = make([]float64, g.N*oh*ow*n), make([]float64, g.N*oh*ow*n)
+	for im := range g.N {
+		for i := range oh {
+			for j := range ow {
+				o := ((im*oh+i)*ow + j) * n
+				for kh := range 3 {
+					for kw := range 3 {
+						yy, xx := i*g.Stride+kh-pt, j*g.Stride+kw-pl
+						if yy < 0 || yy >= g.H || xx < 0 || xx >= g.W {
+							continue
+						}
+						for c := range g.C {
+							xv := float64(x[((im*g.H+yy)*g.W+xx)*g.C+c])
+							for k := range n {
+								p := xv * float64(w[((kh*3+kw)*g.C+c)*n+k])
+								y[o+k] += p
+								mag[o+k] += math.Abs(p)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return y, mag
+}
+
+// tileMagnitude bounds the size of the intermediate terms of the Winograd
+// tile each output belongs to: for output channel k, the sum over the
+// tile's 4×4 input patch and its channels of |x| times the largest |w| of
+// that channel pair. The transforms mix every value of the patch (they
+// cancel exactly only in exact arithmetic), so a large input anywhere in the
+// patch sets the scale of the rounding error of all four outputs.
+func tileMagnitude(x, w []float32, g Conv3x3, n int) []float64 {
+	mag := make([]float64, g.N*g.H*g.W*n)
+	for im := range g.N {
+		for ti := range g.H / 2 {
+			for tj := range g.W / 2 {
+				for k := range n {
+					var m float64
+					for c := range g.C {
+						var wmax float64
+						for p := range 9 {
+							wmax = math.Max(wmax, math.Abs(float64(w[(p*g.C+c)*n+k])))
+						}
+						for r := range 4 {
+							for q := range 4 {
+								yy, xx := 2*ti-1+r, 2*tj-1+q
+								if yy >= 0 && yy < g.H && xx >= 0 && xx < g.W {
+									m += math.Abs(float64(x[((im*g.H+yy)*g.W+xx)*g.C+c])) * wmax
+								}
+							}
+						}
+					}
+					for a := range 2 {
+						for b := range 2 {
+							mag[((im*g.H+2*ti+a)*g.W+2*tj+b)*n+k] = m
+						}
+					}
+				}
+			}
+		}
+	}
+	return mag
+}
+
+// Winograd's sums differ from the direct ones, so its bits do: each output
+// must be within a few dozen float32 roundings (1e-5 relative) of the exact
+// value, relative to the size of its tile's terms (tileMagnitude).
+func TestWinogradMatchesDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	for _, s := range convShapes {
+		g, n := s.g, s.n
+		if !WinogradOK(g, n) {
+			continue
+		}
+		x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, 9*g.C*n)
+		exact, _ := refConv(x, w, g, n)
+		mag := tileMagnitude(x, w, g, n)
+		u := make([]float32, WinogradWeightsLen(g.C, n))
+		WinogradWeights(u, w, g.C, n)
+		var serial []float32
+		for _, md := range modes {
+			withMode(md, func() {
+				y := make([]float32, len(exact))
+				for i := range y {
+					y[i] = guard
+				}
+				Conv3x3Winograd(y, x, u, g, n)
+				for i, v := range y {
+					if d := math.Abs(float64(v) - exact[i]); d > 1e-5*mag[i]+1e-30 {
+						t.Fatalf("%+v n=%d %s: y[%d] = %v, exact %v (terms' magnitude %v)", g, n, md.name, i, v, exact[i], mag[i])
+					}
+				}
+				if serial == nil {
+					serial = y
+				} else {
+					sameBits(t, md.name+" vs serial", y, serial)
+				}
+			})
+		}
+	}
+}
+
+// The transforms' dispatchers (the SIMD128 kernels on js/wasm when the host
+// supplied them) give the bits of the pure-Go expressions.
+func TestWinogradTransformsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	for _, c := range []int{4, 16, 64} {
+		for _, count := range []int{1, 3} {
+			// Tiles side by side: patches 2c apart in d, planes c apart in v.
+			rs, vs := (2*count+5)*c, (count+2)*c
+			d := randSlice(rng, 3*rs+(2*count+2)*c)
+			v, want := make([]float32, 15*vs+count*c), make([]float32, 15*vs+count*c)
+			winoIn(v, vs, d, rs, c, count)
+			winoInGo(want, vs, d, rs, c, count)
+			sameBits(t, fmt.Sprintf("winoIn c=%d count=%d", c, count), v, want)
+
+			ys, ms := (2*count+3)*c, (count+1)*c
+			m := randSlice(rng, 15*ms+count*c)
+			y, wantY := make([]float32, ys+2*count*c), make([]float32, ys+2*count*c)
+			winoOut(y, ys, m, ms, c, count)
+			winoOutGo(wantY, ys, m, ms, c, count)
+			sameBits(t, fmt.Sprintf("winoOut c=%d count=%d", c, count), y, wantY)
+		}
+	}
+}
+
+func TestWinogradShapePanics(t *testing.T) {
+	g := Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 1}
+	y, x, u := make([]float32, 64), make([]float32, 64), make([]float32, 256)
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"odd width", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 3, C: 4, Stride: 1}, 4) }},
+		{"stride 2", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 2}, 4) }},
+		{"three channels", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 4, C: 3, Stride: 1}, 4) }},
+		{"short y", func() { Conv3x3Winograd(y[:63], x, u, g, 4) }},
+		{"short u", func() { Conv3x3Winograd(y, x, u[:255], g, 4) }},
+		{"short weights", func() { WinogradWeights(u, x[:35], 4, 1) }},
+		{"short cols", func() { Conv3x3Forward(y, make([]float32, 10), x, u, g, 4) }},
+	} {
+		expectShapePanic(t, tc.name, tc.f)
+	}
+}
