@@ -134,6 +134,9 @@ func gemmShapes() []shape {
 		shape{0, 5, 3}, shape{4, 0, 3}, shape{4, 5, 0},
 		shape{70, 1, 290}, shape{1, 70, 290}, shape{37, 19, 513},
 		shape{5, 1030, 300}, shape{130, 24, 40}, shape{64, 64, 64},
+		// Short and wide with a long k, like a dense layer's input
+		// gradient over a batch: the SIMD128 GemmTB computes Cᵀ = B·Aᵀ.
+		shape{32, 300, 250}, shape{12, 97, 203},
 	)
 }
 

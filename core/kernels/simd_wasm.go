@@ -74,26 +74,68 @@ var (
 // reports false, having done nothing, when they are absent or the shape is
 // one the pure-Go path handles as well. m, n and k are positive.
 func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
-	if !simdOK || n < simdMinN || (k <= smallK && o != opGemmTA) {
+	if !simdOK || (k <= smallK && o != opGemmTA) {
+		return false
+	}
+	if o == opGemmTB && simdTBTransposes && m >= simdMinN && m*(k+n) < n*k/2 {
+		simdGemmTBTransposed(c, a, b, m, n, k, acc)
+		return true
+	}
+	if n < simdMinN {
 		return false
 	}
 	bp := b
 	if o == opGemmTB {
 		// The kernels want B along j; B is n×k here. Transposing it costs
 		// n·k moves against m·n·k multiply-adds.
-		if simdTBBusy {
-			bp = make([]float32, n*k)
-		} else {
-			simdTBBusy = true
-			defer func() { simdTBBusy = false }()
-			if cap(simdTB) < n*k {
-				simdTB = make([]float32, n*k)
-			}
-			bp = simdTB[:n*k]
-		}
+		buf, release := simdTBBuffer(n * k)
+		defer release()
+		bp = buf
 		transposeBlock(bp, n, b, k, n, k)
 	}
-	// Equal p runs as in gemmRange; each run after the first adds to C.
+	simdRun(o, c, a, bp, m, n, k, acc)
+	return true
+}
+
+// simdTBTransposes enables simdGemmTBTransposed; a benchmark turns it off
+// to compare the two ways in one run.
+var simdTBTransposes = true
+
+// simdGemmTBTransposed computes GemmTB as its transpose, Cᵀ = B·Aᵀ, where
+// C is short and B large (a dense layer's input gradient over a batch:
+// m = 32, B the n×k weights): the kernels' lanes then run along C's rows,
+// so only A and C are transposed (m·(k+n) moves) instead of B (n·k). Each
+// element still adds the products A[i,p]·B[j,p] in increasing p from its
+// old value or +0, so the bits are GemmTB's.
+func simdGemmTBTransposed(c, a, b []float32, m, n, k int, acc bool) {
+	buf, release := simdTBBuffer(m * (k + n))
+	defer release()
+	at, ct := buf[:k*m], buf[k*m:]
+	transposeBlock(at, m, a, k, m, k)
+	if acc {
+		transposeBlock(ct, m, c, n, m, n)
+	}
+	simdRun(opGemm, ct, b, at, n, m, k, acc)
+	transposeBlock(c, n, ct, m, n, m)
+}
+
+// simdTBBuffer returns GemmTB's scratch of n floats and the function that
+// gives it back: the kept buffer, or a new one if a call re-entered.
+func simdTBBuffer(n int) ([]float32, func()) {
+	if simdTBBusy {
+		return make([]float32, n), func() {}
+	}
+	simdTBBusy = true
+	if cap(simdTB) < n {
+		simdTB = make([]float32, n)
+	}
+	return simdTB[:n], func() { simdTBBusy = false }
+}
+
+// simdRun runs the kernels on C = A·B (or Aᵀ·B for opGemmTA), with B k×n
+// along j, in blocks of simdMC rows and equal p runs as in gemmRange; each
+// run after the first adds to C.
+func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 	kc := runLen(k)
 	for i0 := 0; i0 < m; i0 += simdMC {
 		mb := min(simdMC, m-i0)
@@ -115,7 +157,6 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 				int32(mb), int32(n), int32(kk), int32(ars), int32(aps), int32(n), int32(n), load)
 		}
 	}
-	return true
 }
 
 // simdCol2im runs Col2im on the SIMD kernels and reports true, or reports

@@ -1,0 +1,24 @@
+package kernels
+
+import "testing"
+
+// BenchmarkGemmTBWays compares, in one run, the two ways the SIMD128 path
+// can take GemmTB at the shapes where it computes Cᵀ = B·Aᵀ (transposing A
+// and C) rather than transposing the large B.
+func BenchmarkGemmTBWays(b *testing.B) {
+	for _, s := range benchShapes {
+		if s.m*(s.k+s.n) >= s.n*s.k/2 {
+			continue
+		}
+		for _, way := range []struct {
+			name       string
+			transposes bool
+		}{{"transpose-B", false}, {"transpose-A-and-C", true}} {
+			b.Run(s.name+"/"+way.name, func(b *testing.B) {
+				defer func(v bool) { simdTBTransposes = v }(simdTBTransposes)
+				simdTBTransposes = way.transposes
+				benchGemm(b, GemmTB, s.m, s.k, s.n)
+			})
+		}
+	}
+}
