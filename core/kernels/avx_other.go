@@ -10,3 +10,8 @@ const avxOK = false
 func avxRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int, s *scratch) bool {
 	return false
 }
+
+// avxWinoIn and avxWinoOut report false: without AVX2 the Winograd
+// transforms are pure Go (or SIMD128 on js/wasm).
+func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
+func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { return false }

@@ -39,7 +39,8 @@
 // Convolutions (conv.go, winograd.go): Conv3x3Forward is Im2col then Gemm
 // done a block of rows at a time, with the same bits; Conv3x3Winograd, for
 // inference, is Winograd's F(2×2, 3×3), whose transforms are fixed
-// expressions (SIMD128 exports with lanes across channels on js/wasm) and
+// expressions (with lanes across channels in SIMD128 exports on js/wasm and
+// in AVX2 natively) and
 // whose 16 products are Gemm's, so it too gives the same bits everywhere,
 // though not those of the direct sum.
 //

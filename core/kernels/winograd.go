@@ -15,8 +15,8 @@ import "fmt"
 // of the same terms; TestWinogradMatchesDirect bounds the difference). It
 // is fixed bits of its own, on every platform: the transforms are fixed
 // expressions of adds, subtracts and halvings, computed per channel (lanes
-// across channels in the SIMD128 version, never across terms), and the
-// products are Gemm's. Layers use it only for inference; training keeps
+// across channels in the SIMD128 and AVX2 versions, never across terms),
+// and the products are Gemm's. Layers use it only for inference; training keeps
 // the column matrix, which the weight gradient needs.
 
 // winoTileFloats bounds one block's transformed tiles (16 planes of
@@ -162,67 +162,76 @@ func gemmSerial(c, a, b []float32, m, n, k int, s *scratch) {
 	}
 }
 
-// winoIn and winoOut run the transforms on the SIMD128 kernels when the
-// host supplied them, which compute the same expressions lane by lane.
+// winoIn and winoOut run the transforms on the SIMD128 kernels (js/wasm)
+// or AVX2 (amd64 with GOEXPERIMENT=simd) when present, which compute the
+// same expressions lane by lane.
 func winoIn(v []float32, vs int, d []float32, rs, c, count int) {
-	if !simdWinoIn(v, vs, d, rs, c, count) {
+	if !simdWinoIn(v, vs, d, rs, c, count) && !avxWinoIn(v, vs, d, rs, c, count) {
 		winoInGo(v, vs, d, rs, c, count)
 	}
 }
 
 func winoOut(y []float32, ys int, m []float32, ms, n, count int) {
-	if !simdWinoOut(y, ys, m, ms, n, count) {
+	if !simdWinoOut(y, ys, m, ms, n, count) && !avxWinoOut(y, ys, m, ms, n, count) {
 		winoOutGo(y, ys, m, ms, n, count)
 	}
 }
 
 // winoInGo is the input transform of count tiles side by side: tile t's
 // 4×4 patch has row r, column q, channel ch at d[2t·c + r*rs + q*c + ch];
-// plane ξ = 4i+j of Bᵀ d B goes to v[t·c + ξ*vs + ch]. Bᵀ's rows are
-// (1,0,−1,0), (0,1,1,0), (0,−1,1,0) and (0,1,0,−1); it runs over the rows
-// first, then the columns.
+// plane ξ = 4i+j of Bᵀ d B goes to v[t·c + ξ*vs + ch].
 func winoInGo(v []float32, vs int, d []float32, rs, c, count int) {
 	for tile := range count {
-		d, v := d[2*tile*c:], v[tile*c:]
-		for ch := range c {
-			var t [4][4]float32
-			for q := range 4 {
-				d0, d1, d2, d3 := d[q*c+ch], d[rs+q*c+ch], d[2*rs+q*c+ch], d[3*rs+q*c+ch]
-				t[0][q] = d0 - d2
-				t[1][q] = d1 + d2
-				t[2][q] = d2 - d1
-				t[3][q] = d1 - d3
-			}
-			for i := range 4 {
-				t0, t1, t2, t3 := t[i][0], t[i][1], t[i][2], t[i][3]
-				o := i*4*vs + ch
-				v[o] = t0 - t2
-				v[o+vs] = t1 + t2
-				v[o+2*vs] = t2 - t1
-				v[o+3*vs] = t1 - t3
-			}
+		winoInChannels(v[tile*c:], vs, d[2*tile*c:], rs, c, 0)
+	}
+}
+
+// winoInChannels transforms channels [ch0,c) of one tile. Bᵀ's rows are
+// (1,0,−1,0), (0,1,1,0), (0,−1,1,0) and (0,1,0,−1); it runs over the rows
+// first, then the columns.
+func winoInChannels(v []float32, vs int, d []float32, rs, c, ch0 int) {
+	for ch := ch0; ch < c; ch++ {
+		var t [4][4]float32
+		for q := range 4 {
+			d0, d1, d2, d3 := d[q*c+ch], d[rs+q*c+ch], d[2*rs+q*c+ch], d[3*rs+q*c+ch]
+			t[0][q] = d0 - d2
+			t[1][q] = d1 + d2
+			t[2][q] = d2 - d1
+			t[3][q] = d1 - d3
+		}
+		for i := range 4 {
+			t0, t1, t2, t3 := t[i][0], t[i][1], t[i][2], t[i][3]
+			o := i*4*vs + ch
+			v[o] = t0 - t2
+			v[o+vs] = t1 + t2
+			v[o+2*vs] = t2 - t1
+			v[o+3*vs] = t1 - t3
 		}
 	}
 }
 
 // winoOutGo is the output transform of count tiles side by side: plane
 // ξ = 4i+j of tile t's products is m[t·n + ξ*ms + k]; its 2×2 pixels
-// Aᵀ m A go to y[2t·n + a*ys + b*n + k]. Aᵀ's rows are (1,1,1,0) and
-// (0,1,−1,−1); it runs over i first, then j.
+// Aᵀ m A go to y[2t·n + a*ys + b*n + k].
 func winoOutGo(y []float32, ys int, m []float32, ms, n, count int) {
 	for tile := range count {
-		y, m := y[2*tile*n:], m[tile*n:]
-		for k := range n {
-			var s [2][4]float32
-			for j := range 4 {
-				m0, m1, m2, m3 := m[j*ms+k], m[(4+j)*ms+k], m[(8+j)*ms+k], m[(12+j)*ms+k]
-				s[0][j] = m0 + m1 + m2
-				s[1][j] = m1 - m2 - m3
-			}
-			for a := range 2 {
-				y[a*ys+k] = s[a][0] + s[a][1] + s[a][2]
-				y[a*ys+n+k] = s[a][1] - s[a][2] - s[a][3]
-			}
+		winoOutChannels(y[2*tile*n:], ys, m[tile*n:], ms, n, 0)
+	}
+}
+
+// winoOutChannels transforms channels [k0,n) of one tile. Aᵀ's rows are
+// (1,1,1,0) and (0,1,−1,−1); it runs over i first, then j.
+func winoOutChannels(y []float32, ys int, m []float32, ms, n, k0 int) {
+	for k := k0; k < n; k++ {
+		var s [2][4]float32
+		for j := range 4 {
+			m0, m1, m2, m3 := m[j*ms+k], m[(4+j)*ms+k], m[(8+j)*ms+k], m[(12+j)*ms+k]
+			s[0][j] = m0 + m1 + m2
+			s[1][j] = m1 - m2 - m3
+		}
+		for a := range 2 {
+			y[a*ys+k] = s[a][0] + s[a][1] + s[a][2]
+			y[a*ys+n+k] = s[a][1] - s[a][2] - s[a][3]
 		}
 	}
 }

@@ -61,9 +61,19 @@ try {
   log(`Chromium ${browser.browser() ? browser.browser().version() : ''}, ${COUNT} runs each`);
 
   // run executes one test binary in a fresh worker and returns its lines.
+  // With PARALLEL=N the model binary runs in N workers at once (each
+  // prints its own lines, all counted in the medians): how much N workers
+  // on this machine slow each other down, the ceiling of the page's pool.
+  const parallel = Number(process.env.PARALLEL || 1);
   const run = async (binary, args, simd) => {
-    const { lines, code } = await page.evaluate(([b, a, s]) => window.runBench(b, a, s), [binary, args, simd]);
-    if (code !== 0) throw new Error(`${binary} ${args.join(' ')} (simd ${simd}) exited ${code}:\n${lines.join('\n')}`);
+    const copies = binary === 'model.wasm' ? parallel : 1;
+    const outs = await page.evaluate(([b, a, s, n]) => Promise.all(Array.from({ length: n }, () => window.runBench(b, a, s))),
+      [binary, args, simd, copies]);
+    const lines = [];
+    for (const { lines: l, code } of outs) {
+      if (code !== 0) throw new Error(`${binary} ${args.join(' ')} (simd ${simd}) exited ${code}:\n${l.join('\n')}`);
+      lines.push(...l);
+    }
     return lines;
   };
   // metric picks "name value" for every benchmark line reporting unit.

@@ -1,0 +1,66 @@
+//go:build goexperiment.simd && amd64
+
+package kernels
+
+import "simd/archsimd"
+
+// avxWinoIn and avxWinoOut are winoInGo and winoOutGo on AVX2 (when avxOK),
+// with lanes across eight channels and the pure-Go expressions for the
+// rest: adds and subtracts only, one IEEE operation per Go operation, so
+// the same bits.
+func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
+	if !avxOK {
+		return false
+	}
+	for tile := range count {
+		v, d := v[tile*c:], d[2*tile*c:]
+		ch := 0
+		for ; ch+8 <= c; ch += 8 {
+			var t0, t1, t2, t3 [4]archsimd.Float32x8 // row i of Bᵀ d, column q
+			for q := range 4 {
+				o := q*c + ch
+				d0, d1, d2, d3 := load8(d, o), load8(d, rs+o), load8(d, 2*rs+o), load8(d, 3*rs+o)
+				t0[q], t1[q], t2[q], t3[q] = d0.Sub(d2), d1.Add(d2), d2.Sub(d1), d1.Sub(d3)
+			}
+			for i, t := range [4]*[4]archsimd.Float32x8{&t0, &t1, &t2, &t3} {
+				o := i*4*vs + ch
+				store8(v, o, t[0].Sub(t[2]))
+				store8(v, o+vs, t[1].Add(t[2]))
+				store8(v, o+2*vs, t[2].Sub(t[1]))
+				store8(v, o+3*vs, t[1].Sub(t[3]))
+			}
+		}
+		winoInChannels(v, vs, d, rs, c, ch)
+	}
+	return true
+}
+
+func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
+	if !avxOK {
+		return false
+	}
+	for tile := range count {
+		y, m := y[2*tile*n:], m[tile*n:]
+		k := 0
+		for ; k+8 <= n; k += 8 {
+			var s0, s1 [4]archsimd.Float32x8
+			for j := range 4 {
+				m0, m1, m2, m3 := load8(m, j*ms+k), load8(m, (4+j)*ms+k), load8(m, (8+j)*ms+k), load8(m, (12+j)*ms+k)
+				s0[j] = m0.Add(m1).Add(m2)
+				s1[j] = m1.Sub(m2).Sub(m3)
+			}
+			store8(y, k, s0[0].Add(s0[1]).Add(s0[2]))
+			store8(y, n+k, s0[1].Sub(s0[2]).Sub(s0[3]))
+			store8(y, ys+k, s1[0].Add(s1[1]).Add(s1[2]))
+			store8(y, ys+n+k, s1[1].Sub(s1[2]).Sub(s1[3]))
+		}
+		winoOutChannels(y, ys, m, ms, n, k)
+	}
+	return true
+}
+
+func load8(s []float32, o int) archsimd.Float32x8 {
+	return archsimd.LoadFloat32x8Slice(s[o : o+8 : o+8])
+}
+
+func store8(s []float32, o int, x archsimd.Float32x8) { x.StoreSlice(s[o : o+8 : o+8]) }
