@@ -370,3 +370,35 @@ func TestWriteFileReadFile(t *testing.T) {
 		t.Fatal("ReadFile of a missing file succeeded")
 	}
 }
+
+// gorgonia's WriteNpy and ReadNpy are the reference for the array data,
+// which this package encodes and decodes itself: the same bytes after the
+// header, and the same values and shape back.
+func TestNpyDataMatchesGorgonia(t *testing.T) {
+	for _, e := range sampleEntries() {
+		var ours, ref bytes.Buffer
+		if err := encodeNpy(&ours, e); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Value.WriteNpy(&ref); err != nil {
+			t.Fatal(err)
+		}
+		body := func(b []byte) []byte { return b[npyPrefix+(int(b[8])|int(b[9])<<8):] }
+		if !bytes.Equal(body(ours.Bytes()), body(ref.Bytes())) {
+			t.Errorf("%s: data differs from gorgonia's WriteNpy", e.Key)
+		}
+		var arch bytes.Buffer
+		if err := Write(&arch, []Entry{e}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Read(bytes.NewReader(arch.Bytes()), int64(arch.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := new(tensor.Dense)
+		if err := want.ReadNpy(bytes.NewReader(ref.Bytes())); err != nil {
+			t.Fatal(err)
+		}
+		checkSame(t, got, []Entry{{e.Key, want}})
+	}
+}
