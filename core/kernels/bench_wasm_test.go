@@ -7,7 +7,8 @@ import "testing"
 // and C) rather than transposing the large B.
 func BenchmarkGemmTBWays(b *testing.B) {
 	for _, s := range benchShapes {
-		if s.m*(s.k+s.n) >= s.n*s.k/2 {
+		// GemmTB of A (m×n) and B (k×n): n is the product's depth.
+		if !simdTBByTranspose(s.m, s.k, s.n) {
 			continue
 		}
 		for _, way := range []struct {

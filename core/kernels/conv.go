@@ -2,9 +2,9 @@ package kernels
 
 // A convolution as Im2col then Gemm writes the whole column matrix before
 // the product reads it back: for the classifier's last convolution over a
-// batch of 256 that is 115 MB, so both passes run at memory speed. Conv3x3
-// instead fills the matrix a block of rows at a time and multiplies each
-// block while it is still in cache. Gemm computes each row of C from the
+// batch of 256 that is 115 MB, so both passes run at memory speed.
+// Conv3x3Forward instead fills the matrix a block of rows at a time and
+// multiplies each block while it is still in cache. Gemm computes each row of C from the
 // same row of A alone, in the same order of p, so cutting the rows into
 // blocks gives the bits of Im2col followed by one Gemm.
 

@@ -52,6 +52,12 @@ const (
 	opWino
 )
 
+// usesScratch reports whether a chunk of the op needs packing or block
+// buffers.
+func (o op) usesScratch() bool {
+	return o == opGemm || o == opGemmTA || o == opGemmTB || o == opConv || o == opWino
+}
+
 // job is one parallel call: its operands, how its output is cut into chunks
 // and the counter the participants claim chunks with.
 type job struct {
@@ -152,11 +158,11 @@ func (j *job) run() {
 		}
 		lo := t * j.chunk
 		hi := min(lo+j.chunk, j.total)
+		if s == nil && j.op.usesScratch() {
+			s = scratchPool.get()
+		}
 		switch j.op {
 		case opGemm, opGemmTA, opGemmTB:
-			if s == nil {
-				s = scratchPool.get()
-			}
 			if j.byCols {
 				gemmRange(j.op, j.c, j.a, j.b, j.m, j.n, j.k, j.acc, 0, j.m, lo, hi, s)
 			} else {
@@ -168,14 +174,8 @@ func (j *job) run() {
 		case opIm2col:
 			im2colRange(j.c[lo*j.g.Cols():], j.a, j.g, lo, hi)
 		case opConv:
-			if s == nil {
-				s = scratchPool.get()
-			}
 			convRange(j.c, j.d, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWino:
-			if s == nil {
-				s = scratchPool.get()
-			}
 			winoRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:
 			col2imRange(j.c, j.a, j.g, lo, hi)

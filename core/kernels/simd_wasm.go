@@ -77,7 +77,7 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 	if !simdOK || (k <= smallK && o != opGemmTA) {
 		return false
 	}
-	if o == opGemmTB && simdTBTransposes && m >= simdMinN && m*(k+n) < n*k/2 {
+	if o == opGemmTB && simdTBTransposes && simdTBByTranspose(m, n, k) {
 		simdGemmTBTransposed(c, a, b, m, n, k, acc)
 		return true
 	}
@@ -100,6 +100,11 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 // simdTBTransposes enables simdGemmTBTransposed; a benchmark turns it off
 // to compare the two ways in one run.
 var simdTBTransposes = true
+
+// simdTBByTranspose reports whether GemmTB of this shape is cheaper as
+// Cᵀ = B·Aᵀ: C at least a panel of rows, and A and C together less than
+// half of B.
+func simdTBByTranspose(m, n, k int) bool { return m >= simdMinN && m*(k+n) < n*k/2 }
 
 // simdGemmTBTransposed computes GemmTB as its transpose, Cᵀ = B·Aᵀ, where
 // C is short and B large (a dense layer's input gradient over a batch:

@@ -114,7 +114,8 @@ func Write(w io.Writer, entries []Entry) error {
 	return nil
 }
 
-// checkEntry rejects what WriteNpy would mis-encode or panic on.
+// checkEntry rejects what encodeNpy cannot write faithfully, or Read would
+// refuse.
 func checkEntry(e Entry) error {
 	switch {
 	case e.Key == "":
@@ -128,7 +129,7 @@ func checkEntry(e Entry) error {
 	case e.Value.RequiresIterator():
 		return fmt.Errorf("weights: %q: strided view; Materialize it first", e.Key)
 	case e.Value.Shape().TotalSize() == 0:
-		// gorgonia's WriteNpy panics on zero-size tensors.
+		// Read refuses zero-size arrays.
 		return fmt.Errorf("weights: %q: zero-size tensor (shape %v)", e.Key, e.Value.Shape())
 	}
 	return nil
@@ -146,6 +147,7 @@ func encodeNpy(buf *bytes.Buffer, e Entry) error {
 		return fmt.Errorf("weights: %q: %d values for shape %v", e.Key, len(vals), shape)
 	}
 	buf.Write(formatHeader(shape))
+	buf.Grow(4 * len(vals))
 	b := buf.AvailableBuffer()
 	for _, v := range vals {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
@@ -230,7 +232,7 @@ func readMember(f *zip.File) (*tensor.Dense, error) {
 		n *= d
 	}
 	if n == 0 {
-		// gorgonia tensors cannot be empty.
+		// Nothing here holds an empty weight, and Write refuses them.
 		return nil, fmt.Errorf("%w: zero-size shape %v is not supported", ErrHeader, hd.shape)
 	}
 	want := 4 * n

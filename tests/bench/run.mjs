@@ -103,11 +103,11 @@ try {
     for (const [key, simd] of variants) {
       log(`model steps, ${key}, run ${i + 1}`);
       const lines = await run('model.wasm', ['-test.run', '^$', '-test.bench', steps, '-test.benchtime', BENCHTIME], simd);
+      const glines = gemms === 'none' ? []
+        : await run('kernels.wasm', ['-test.run', '^$', '-test.bench', gemms, '-test.benchtime', '100ms'], simd);
       out[key].push(...lines);
-      if (gemms !== 'none') {
-        out['g' + key].push(...await run('kernels.wasm', ['-test.run', '^$', '-test.bench', gemms, '-test.benchtime', '100ms'], simd));
-      }
-      if (process.env.RAW === '1') console.log([...lines, ...out['g' + key]].join('\n'));
+      out['g' + key].push(...glines);
+      if (process.env.RAW === '1') console.log([...lines, ...glines].join('\n'));
     }
   }
   const gs = metric(out.gsimd, 'GFLOP/s');
