@@ -68,7 +68,8 @@ function simdImports() {
 	const imports = {
 		available: () => (k ? 1 : 0),
 		gemm: (c, a, b, m, n, kk, ars, aps, ldb, ldc, load) => k.gemm(c, a, b, m, n, kk, ars, aps, ldb, ldc, load),
-		col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) => k.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+		gemv: (c, a, b, m, kk, lda, ldb, ldc, load) => k.gemv(c, a, b, m, kk, lda, ldb, ldc, load),
+		col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => k.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
 		// The layer kernels (core/kernels/layers_wasm.go).
 		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
 		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),

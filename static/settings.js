@@ -20,13 +20,13 @@ const DEFAULT_VAELR = '0.001';
 export const MEMORY_CEILING = 1280 * 2 ** 20; // 1.25 GiB
 const MEM = {
   clfForward: 50176 + 100352 + 50176 + 12544 + 1034, // per image, float32
-  clfTrain: 261072 + 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008,
+  clfTrain: 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 28224,
   vaeEncode: 250880 + 128 + 40,
   vaeDecode: 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784,
-  vaeTrain: 289296 + 225792 + 60 + 824 + 40 + 40 + 64 + 339492 + 478304,
+  vaeTrain: 60 + 824 + 40 + 40 + 64 + 113700 + 188224,
   clfWinograd: 86016, // per model, float32
   vaeWinograd: 131072,
-  kernelScratch: 12288 + 65536 + 263168,
+  kernelScratch: 12288 + 65536 + 263168 + 36864,
   clfParams: 1660602,
   vaeParams: 828941,
   examples: 60000 + 10000, // MNIST images held, 784 + 1 + 8 bytes each

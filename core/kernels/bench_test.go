@@ -121,3 +121,52 @@ func BenchmarkTranspose(b *testing.B) {
 		})
 	}
 }
+
+// trainConvs are the training convolutions of both models at batch 32 and
+// their output channels.
+var trainConvs = []struct {
+	name string
+	g    Conv3x3
+	n    int
+}{
+	{"cls-conv2", Conv3x3{N: 32, H: 28, W: 28, C: 16, Stride: 1}, 16},
+	{"cls-conv3", Conv3x3{N: 32, H: 14, W: 14, C: 16, Stride: 1}, 64},
+	{"cls-conv4", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}, 64},
+	{"vae-conv2-s2", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 2}, 64},
+	{"vae-conv3", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}, 64},
+	{"vae-conv5", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 1}, 1},
+}
+
+// BenchmarkConvTrain compares, in one run, a training convolution's
+// forward and backward passes over the whole column matrix (Im2col, Gemm;
+// GemmTA, GemmTB, Col2im) with the blocked Conv3x3Forward and
+// Conv3x3Backward, which give the same bits.
+func BenchmarkConvTrain(b *testing.B) {
+	for _, s := range trainConvs {
+		g, n := s.g, s.n
+		rng := rand.New(rand.NewPCG(5, 5))
+		x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, g.Cols()*n)
+		dy, dw := randSlice(rng, g.Rows()*n), make([]float32, g.Cols()*n)
+		y, dx := make([]float32, g.Rows()*n), make([]float32, len(x))
+		flops := 6 * float64(g.Rows()) * float64(g.Cols()) * float64(n)
+		b.Run(s.name+"/whole", func(b *testing.B) {
+			cols := make([]float32, g.Rows()*g.Cols())
+			dcols := make([]float32, len(cols))
+			for b.Loop() {
+				Im2col(cols, x, g)
+				Gemm(y, cols, w, g.Rows(), n, g.Cols(), false)
+				GemmTA(dw, cols, dy, g.Cols(), n, g.Rows(), true)
+				GemmTB(dcols, dy, w, g.Rows(), g.Cols(), n, false)
+				Col2im(dx, dcols, g)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run(s.name+"/blocked", func(b *testing.B) {
+			for b.Loop() {
+				Conv3x3Forward(y, nil, x, w, g, n)
+				Conv3x3Backward(dx, dw, x, dy, w, g, n)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

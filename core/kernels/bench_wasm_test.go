@@ -23,3 +23,31 @@ func BenchmarkGemmTBWays(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmOneColumn compares, in one run, the SIMD128 and pure-Go
+// paths on the products of a convolution with one output channel (the
+// VAE's last layer): the forward product, the weight gradient and the
+// input gradient.
+func BenchmarkGemmOneColumn(b *testing.B) {
+	const m, k = 25088, 288
+	for _, path := range []struct {
+		name string
+		simd bool
+	}{{"simd", true}, {"go", false}} {
+		b.Run("Gemm/"+path.name, func(b *testing.B) {
+			defer func(v bool) { simdOK = v }(simdOK)
+			simdOK = simdOK && path.simd
+			benchGemm(b, Gemm, m, 1, k)
+		})
+		b.Run("GemmTA/"+path.name, func(b *testing.B) {
+			defer func(v bool) { simdOK = v }(simdOK)
+			simdOK = simdOK && path.simd
+			benchGemm(b, GemmTA, k, 1, m)
+		})
+		b.Run("GemmTB/"+path.name, func(b *testing.B) {
+			defer func(v bool) { simdOK = v }(simdOK)
+			simdOK = simdOK && path.simd
+			benchGemm(b, GemmTB, m, k, 1)
+		})
+	}
+}

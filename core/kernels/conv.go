@@ -4,9 +4,11 @@ package kernels
 // the product reads it back: for the classifier's last convolution over a
 // batch of 256 that is 115 MB, so both passes run at memory speed.
 // Conv3x3Forward instead fills the matrix a block of rows at a time and
-// multiplies each block while it is still in cache. Gemm computes each row of C from the
-// same row of A alone, in the same order of p, so cutting the rows into
-// blocks gives the bits of Im2col followed by one Gemm.
+// multiplies each block while it is still in cache; Conv3x3Backward
+// (conv_backward.go) does the same for the backward pass. Gemm computes
+// each row of C from the same row of A alone, in the same order of p, so
+// cutting the rows into blocks gives the bits of Im2col followed by one
+// Gemm.
 
 const (
 	// convBlockFloats is the size of a block of the column matrix: 256 KiB,

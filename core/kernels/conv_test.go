@@ -20,6 +20,7 @@ var convShapes = []struct {
 	{Conv3x3{N: 9, H: 28, W: 28, C: 1, Stride: 1}, 16},
 	{Conv3x3{N: 5, H: 14, W: 14, C: 64, Stride: 1}, 64},
 	{Conv3x3{N: 4, H: 14, W: 14, C: 16, Stride: 1}, 8},
+	{Conv3x3{N: 3, H: 28, W: 28, C: 32, Stride: 1}, 1},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
@@ -43,6 +44,40 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 				Conv3x3Forward(y, cols, x, w, g, n)
 				sameBits(t, md.name+" kept", y, want)
 				sameBits(t, md.name+" cols", cols, wantCols)
+			})
+		}
+	}
+}
+
+// Conv3x3Backward gives the bits of the whole-matrix passes (Im2col,
+// GemmTA with acc, GemmTB, Col2im), serially and on the pool, with and
+// without the input gradient. Blocks of rows cross image edges in the
+// 28×28 shapes.
+func TestConv3x3BackwardIsWholeMatrix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, s := range convShapes {
+		g, n := s.g, s.n
+		rows, k := g.Rows(), g.Cols()
+		x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, k*n)
+		dy, dw0 := randSlice(rng, rows*n), randSlice(rng, k*n)
+		cols := make([]float32, rows*k)
+		Im2col(cols, x, g)
+		wantDW := append([]float32(nil), dw0...)
+		GemmTA(wantDW, cols, dy, k, n, rows, true)
+		GemmTB(cols, dy, w, rows, k, n, false)
+		wantDX := make([]float32, len(x))
+		Col2im(wantDX, cols, g)
+		for _, md := range modes {
+			withMode(md, func() {
+				what := fmt.Sprintf("%s %+v n=%d", md.name, g, n)
+				dw := append([]float32(nil), dw0...)
+				dx := randSlice(rng, len(x)) // stale values must go
+				Conv3x3Backward(dx, dw, x, dy, w, g, n)
+				sameBits(t, what+" dw", dw, wantDW)
+				sameBits(t, what+" dx", dx, wantDX)
+				dw = append(dw[:0], dw0...)
+				Conv3x3Backward(nil, dw, x, dy, w, g, n)
+				sameBits(t, what+" dw without dx", dw, wantDW)
 			})
 		}
 	}

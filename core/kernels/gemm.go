@@ -29,6 +29,7 @@ const (
 type scratch struct {
 	a, b []float32
 	cols []float32 // a block of a convolution's column matrix or Winograd tiles, grown on first use
+	wt   []float32 // a convolution kernel transposed, for Conv3x3Backward on SIMD128
 }
 
 var scratchPool = freeList[scratch]{new: func() *scratch {

@@ -163,38 +163,42 @@ func Col2im(dx, dcols []float32, g Conv3x3) {
 
 // col2imRange computes the images [n0,n1) of dx.
 func col2imRange(dx, dcols []float32, g Conv3x3, n0, n1 int) {
+	imgLen, pix := g.H*g.W*g.C, g.OutH()*g.OutW()
+	clear(dx[n0*imgLen : n1*imgLen])
+	col2imRows(dx, dcols[n0*pix*g.Cols():], g, n0*pix, n1*pix)
+}
+
+// col2imRows adds the rows [r0,r1) of the column matrix, held in dcols from
+// row r0 on, into dx, in row order: each row's entries into the pixels its
+// patch covers. Blocks of consecutive rows added in order give the sums of
+// one pass over the whole matrix.
+func col2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) {
 	oh, ow, pt, pl, c := g.OutH(), g.OutW(), g.PadTop(), g.PadLeft(), g.C
 	imgLen := g.H * g.W * c
-	clear(dx[n0*imgLen : n1*imgLen])
-	for n := n0; n < n1; n++ {
+	for r := r0; r < r1; r++ {
+		n, i, j := r/(oh*ow), r/ow%oh, r%ow
 		img := dx[n*imgLen : (n+1)*imgLen]
-		r := n * oh * ow
-		for i := range oh {
-			for j := range ow {
-				row := dcols[r*9*c : (r+1)*9*c]
-				r++
-				x0 := j*g.Stride - pl
-				inside := x0 >= 0 && x0+3 <= g.W
-				for kh := range 3 {
-					y := i*g.Stride + kh - pt
-					if y < 0 || y >= g.H {
-						continue
-					}
-					src := row[kh*3*c : (kh+1)*3*c]
-					if inside {
-						// One contiguous run; each element still gets a
-						// single term from this row.
-						addTo(img[(y*g.W+x0)*c:(y*g.W+x0+3)*c], src)
-						continue
-					}
-					for kw := range 3 {
-						xx := x0 + kw
-						if xx < 0 || xx >= g.W {
-							continue
-						}
-						addTo(img[(y*g.W+xx)*c:(y*g.W+xx+1)*c], src[kw*c:(kw+1)*c])
-					}
+		row := dcols[(r-r0)*9*c : (r-r0+1)*9*c]
+		x0 := j*g.Stride - pl
+		inside := x0 >= 0 && x0+3 <= g.W
+		for kh := range 3 {
+			y := i*g.Stride + kh - pt
+			if y < 0 || y >= g.H {
+				continue
+			}
+			src := row[kh*3*c : (kh+1)*3*c]
+			if inside {
+				// One contiguous run; each element still gets a
+				// single term from this row.
+				addTo(img[(y*g.W+x0)*c:(y*g.W+x0+3)*c], src)
+				continue
+			}
+			for kw := range 3 {
+				xx := x0 + kw
+				if xx < 0 || xx >= g.W {
+					continue
 				}
+				addTo(img[(y*g.W+xx)*c:(y*g.W+xx+1)*c], src[kw*c:(kw+1)*c])
 			}
 		}
 	}

@@ -49,13 +49,15 @@ const (
 	opIm2col
 	opCol2im
 	opConv
+	opConvBwdWeights
+	opConvBwdData
 	opWino
 )
 
 // usesScratch reports whether a chunk of the op needs packing or block
 // buffers.
 func (o op) usesScratch() bool {
-	return o == opGemm || o == opGemmTA || o == opGemmTB || o == opConv || o == opWino
+	return o == opGemm || o == opGemmTA || o == opGemmTB || o == opConv || o == opConvBwdWeights || o == opConvBwdData || o == opWino
 }
 
 // job is one parallel call: its operands, how its output is cut into chunks
@@ -175,6 +177,10 @@ func (j *job) run() {
 			im2colRange(j.c[lo*j.g.Cols():], j.a, j.g, lo, hi)
 		case opConv:
 			convRange(j.c, j.d, j.a, j.b, j.g, j.n, lo, hi, s)
+		case opConvBwdWeights:
+			convBwdWeightsRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
+		case opConvBwdData:
+			convBwdDataRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWino:
 			winoRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:

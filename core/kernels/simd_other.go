@@ -17,6 +17,9 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return fals
 // simdCol2im reports false: outside js/wasm Col2im is pure Go.
 func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 
+// simdCol2imRows reports false: outside js/wasm col2imRows is pure Go.
+func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool { return false }
+
 // simdWinoIn and simdWinoOut report false: outside js/wasm the Winograd
 // transforms are pure Go.
 func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }

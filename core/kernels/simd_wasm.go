@@ -25,13 +25,21 @@ func simdAvailable() int32
 //go:noescape
 func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32)
 
-// simdCol2imKernel adds the oh·ow rows of 9·ch values at rows (one image's
-// part of the column matrix) into the cleared h×w×ch image at img, row by
-// row in order, as col2imRange does.
+// simdGemvKernel computes, for i < m,
+// C[i*ldc] = (load ? C[i*ldc] : +0) + Σ_{p<k} A[i*lda+p]·B[p*ldb], in
+// increasing p, with lanes across rows. It keeps no pointer past the call.
+//
+//go:wasmimport simd gemv
+//go:noescape
+func simdGemvKernel(c, a, b unsafe.Pointer, m, k, lda, ldb, ldc, load int32)
+
+// simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
+// pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
+// img, row by row in order, as col2imRows does.
 //
 //go:wasmimport simd col2im
 //go:noescape
-func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, oh, ow, pt, pl int32)
+func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, ow, pt, pl, p0, np int32)
 
 // simdWinoInKernel and simdWinoOutKernel are winoInGo and winoOutGo (in
 // winograd.go) with lanes across channels; c and n are multiples of 4,
@@ -74,12 +82,15 @@ var (
 // reports false, having done nothing, when they are absent or the shape is
 // one the pure-Go path handles as well. m, n and k are positive.
 func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
-	if !simdOK || (k <= smallK && o != opGemmTA) {
+	if !simdOK {
 		return false
 	}
 	if o == opGemmTB && simdTBTransposes && simdTBByTranspose(m, n, k) {
 		simdGemmTBTransposed(c, a, b, m, n, k, acc)
 		return true
+	}
+	if n == 1 {
+		return simdGemmOneColumn(o, c, a, b, m, k, acc)
 	}
 	if n < simdMinN {
 		return false
@@ -94,6 +105,30 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 		transposeBlock(bp, n, b, k, n, k)
 	}
 	simdRun(o, c, a, bp, m, n, k, acc)
+	return true
+}
+
+// simdGemmOneColumn runs a product whose C has one column, as a
+// convolution with one output channel makes, and reports whether it did.
+// For Gemm and GemmTB, B is then a vector of k floats either way, and the
+// lanes of gemv run over the rows of A. For GemmTA, C (m×1) is the same
+// floats as the row Cᵀ = Bᵀ·A, a Gemm with one row whose lanes run along
+// A's rows; each element adds B[p]·A[p,i] instead of A[p,i]·B[p], the same
+// bits since a product does not depend on the order of its factors.
+func simdGemmOneColumn(o op, c, a, b []float32, m, k int, acc bool) bool {
+	if o == opGemmTA {
+		if m < simdMinN {
+			return false
+		}
+		simdRun(opGemm, c, b, a, 1, m, k, acc)
+		return true
+	}
+	var load int32
+	if acc {
+		load = 1
+	}
+	simdGemvKernel(unsafe.Pointer(&c[0]), unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0]),
+		int32(m), int32(k), int32(k), 1, 1, load)
 	return true
 }
 
@@ -171,13 +206,27 @@ func simdCol2im(dx, dcols []float32, g Conv3x3) bool {
 	if !simdOK {
 		return false
 	}
-	oh, ow := g.OutH(), g.OutW()
-	imgLen, rowsLen := g.H*g.W*g.C, oh*ow*9*g.C
-	clear(dx[:g.N*imgLen])
-	for n := range g.N {
-		simdCol2imKernel(unsafe.Pointer(&dx[n*imgLen]), unsafe.Pointer(&dcols[n*rowsLen]),
-			int32(g.H), int32(g.W), int32(g.C), int32(g.Stride), int32(oh), int32(ow),
-			int32(g.PadTop()), int32(g.PadLeft()))
+	clear(dx[:g.N*g.H*g.W*g.C])
+	return simdCol2imRows(dx, dcols, g, 0, g.Rows())
+}
+
+// simdCol2imRows runs col2imRows on the SIMD kernels, one call per image
+// the rows [r0,r1) touch, and reports true, or reports false, having done
+// nothing, when they are absent. r1 > r0.
+func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool {
+	if !simdOK {
+		return false
+	}
+	pix, imgLen, k := g.OutH()*g.OutW(), g.H*g.W*g.C, g.Cols()
+	_ = dx[((r1-1)/pix+1)*imgLen-1]
+	_ = dcols[(r1-r0)*k-1]
+	for r := r0; r < r1; {
+		n := r / pix
+		np := min(r1, (n+1)*pix) - r
+		simdCol2imKernel(unsafe.Pointer(&dx[n*imgLen]), unsafe.Pointer(&dcols[(r-r0)*k]),
+			int32(g.H), int32(g.W), int32(g.C), int32(g.Stride), int32(g.OutW()),
+			int32(g.PadTop()), int32(g.PadLeft()), int32(r-n*pix), int32(np))
+		r += np
 	}
 	return true
 }

@@ -16,8 +16,8 @@ import "fmt"
 // is fixed bits of its own, on every platform: the transforms are fixed
 // expressions of adds, subtracts and halvings, computed per channel (lanes
 // across channels in the SIMD128 and AVX2 versions, never across terms),
-// and the products are Gemm's. Layers use it only for inference; training
-// keeps the column matrix, which the weight gradient needs.
+// and the products are Gemm's. Layers use it only for inference: training
+// takes the direct products, whose sums Conv3x3Backward's match.
 
 // winoTileFloats bounds one block's transformed tiles (16 planes of
 // tiles×max(C, n)): 512 KiB, which stays in L2 between the transform and

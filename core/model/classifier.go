@@ -42,6 +42,8 @@ func NewClassifier(seed uint64) *Classifier {
 		nn.NewDropout(nm.next("dropout"), 0.5),
 		nn.NewDense(nm.next("dense"), 512, 10, nn.GlorotNormal),
 	)
+	// Nothing uses the gradient with respect to the images.
+	ls[0].(*nn.Conv2D).NoInputGrad = true
 	c := &Classifier{Net: &Sequential{Name: "classifier", InShape: []int{28, 28, 1}, Layers: ls}}
 	c.Reset(seed)
 	return c

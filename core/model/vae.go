@@ -59,6 +59,8 @@ func NewVAE(seed uint64) *VAE {
 		nn.NewFlatten(nm.next("flatten"), 14*14*64),
 		nn.NewDense(nm.next("dense"), 14*14*64, 32, nn.GlorotUniform), bn(32), lrelu(),
 	}}
+	// Nothing uses the gradient with respect to the images.
+	trunk.Layers[0].(*nn.Conv2D).NoInputGrad = true
 	v := &VAE{Trunk: trunk}
 	v.ZMean = nn.NewDense(nm.next("dense"), 32, LatentDim, nn.GlorotUniform)
 	v.ZLogVar = nn.NewDense(nm.next("dense"), 32, LatentDim, nn.GlorotUniform)

@@ -10,18 +10,22 @@ import (
 
 // Conv2D is a 3x3 convolution with Keras "same" padding, stride 1 or 2, and a
 // bias, on NHWC input. Its kernel is Keras' [3,3,In,Out]; read as a 9·In×Out
-// matrix it multiplies the im2col patches of the input.
+// matrix it multiplies the im2col patches of the input. The column matrix
+// is never kept whole (kernels.Conv3x3Forward and Conv3x3Backward rebuild
+// it a block at a time), so training holds only the input.
 type Conv2D struct {
 	name            string
 	In, Out, Stride int
 	W, B            *Param
+	// NoInputGrad skips the input gradient, which a model's first layer
+	// has no use for: Backward then returns nil.
+	NoInputGrad bool
 
-	geom  kernels.Conv3x3
-	cols  []float32 // im2col of the last input, kept for the weight gradient
-	dcols []float32
-	wino  []float32 // the kernel's Winograd transform, for inference
+	geom kernels.Conv3x3
+	x    *tensor.Dense // the last training input, for the weight gradient
+	wino []float32     // the kernel's Winograd transform, for inference
 
-	trained bool // whether the last Forward was a training one (cols is its)
+	trained bool // whether the last Forward was a training one (x is its)
 	y, dx   buffer
 }
 
@@ -59,11 +63,15 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	g := l.geom
 	yt, y := l.y.get(g.N, g.OutH(), g.OutW(), l.Out)
 	l.trained = train
+	// Only training keeps the input: a kept one would keep alive a buffer
+	// its layer has outgrown.
+	l.x = nil
 	switch {
 	case train:
-		// The weight gradient needs the column matrix.
-		l.cols = grow(l.cols, g.Rows()*g.Cols())
-		kernels.Conv3x3Forward(y, l.cols, f32(x), l.W.Data(), g, l.Out)
+		// Training takes the direct products, whose bits the backward
+		// pass's sums match; the weight gradient needs the input.
+		l.x = x
+		kernels.Conv3x3Forward(y, nil, f32(x), l.W.Data(), g, l.Out)
 	case kernels.WinogradOK(g, l.Out):
 		// Inference takes the 2.25× cheaper Winograd products where the
 		// shape allows (the same choice on every platform, so the same
@@ -84,15 +92,15 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 		panic(fmt.Errorf("%w: %s", ErrNoTraining, l.name))
 	}
 	g := l.geom
-	rows, k := g.Rows(), g.Cols()
 	checkShape(l.name, "output gradient", dy, g.N, g.OutH(), g.OutW(), l.Out)
 	d := f32(dy)
-	kernels.GemmTA(l.W.GradData(), l.cols, d, k, l.Out, rows, true)
 	sumRows(l.B.GradData(), d)
-	l.dcols = grow(l.dcols, rows*k)
-	kernels.GemmTB(l.dcols, d, l.W.Data(), rows, k, l.Out, false)
+	if l.NoInputGrad {
+		kernels.Conv3x3Backward(nil, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
+		return nil
+	}
 	dxt, dx := l.dx.get(g.N, g.H, g.W, l.In)
-	kernels.Col2im(dx, l.dcols, g)
+	kernels.Conv3x3Backward(dx, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
 	return dxt
 }
 

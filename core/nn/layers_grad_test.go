@@ -56,14 +56,14 @@ func TestConv2DGradient(t *testing.T) {
 	}
 }
 
-// Backward after an inference Forward has no column matrix to use: it must
-// say so, not compute a gradient from a stale one.
+// Backward after an inference Forward has no training input to use: it
+// must say so, not compute a gradient from a stale one.
 func TestConv2DBackwardNeedsTraining(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
 	l := NewConv2D("conv2d_1", 4, 4, 1, GlorotUniform)
 	x := randTensor(r, 1, 2, 4, 4, 4)
 	l.Forward(x, true)
-	y := l.Forward(x, false) // Winograd's shape: no column matrix
+	y := l.Forward(x, false) // an inference pass: the input is not kept
 	defer func() {
 		if err, _ := recover().(error); !errors.Is(err, ErrNoTraining) {
 			t.Fatalf("Backward after an inference Forward: recovered %v, want ErrNoTraining", err)

@@ -14,41 +14,40 @@ import (
 //
 // A wasm32 memory can grow to 4 GiB in Chromium, but the page is meant for a
 // classroom laptop (4–8 GB of RAM shared with the OS and the browser). The
-// models' buffers take about 0.45 GiB at the article's batch sizes (the
+// models' buffers take about 0.25 GiB at the article's batch sizes (the
 // classifier's forward buffers for 100 evaluation images and the VAE's for
-// 50 generated ones are most of it; inference keeps no im2col matrices), so
-// the default run (n = 100, k = 10) peaks at 620 MiB and the largest cell of
-// the grid (n = 800, k = 250: 200,000 generated images, another 157 MB) at
-// 766 MiB, measured in Chromium by tests/memory/measure.mjs (estimates 703
-// and 862 MiB); the grid's n = 800 run, with k = 10,50,250 in one run, is
-// estimated at 898 MiB. 1.25 GiB holds all of them with a fifth to spare
-// and refuses what a laptop should not attempt, e.g. classifier or VAE
-// batches of a few hundred, which take 3.6 and 7.2 MB an image in training.
+// 50 generated ones are most of it; no conv keeps an im2col matrix), so the
+// default run (n = 100, k = 10) peaks at 396 MiB, measured in Chromium by
+// tests/memory/measure.mjs (estimate 501 MiB). The largest cell of the grid
+// (n = 800, k = 250: 200,000 generated images, another 157 MB) is estimated
+// at 664 MiB (it peaked at 766 MiB against an estimate of 862 when training
+// still kept im2col matrices), and the grid's n = 800 run, with k =
+// 10,50,250 in one run, at 696 MiB. 1.25 GiB holds all of them with room
+// to spare and refuses what a laptop should not attempt, e.g. classifier or
+// VAE batches of several hundred, which take 1.5 and 3.1 MB an image in
+// training.
 const MemoryCeiling int64 = 1280 << 20
 
 // Per-image buffers of the models, in float32 values (4 bytes; a max-pool
 // argmax is an int32, also 4). Every layer keeps its output and input
-// gradient buffers; in training a conv also keeps its im2col matrix (9·C
-// columns per output pixel) for the weight gradient and a second one for
-// the backward pass. Inference builds no whole im2col matrix: a conv takes
-// Winograd's products where its shape allows, else builds the matrix a block
-// of rows at a time in the kernels' scratch (core/kernels). The buffers
-// grow to the largest batch a model has seen and are never shrunk. See
-// core/nn.
+// gradient buffers, except the first conv of each model, whose input
+// gradient nothing uses. No conv keeps an im2col matrix: training and
+// inference alike build it a block of rows at a time in the kernels'
+// scratch (core/kernels), and inference takes Winograd's products where a
+// conv's shape allows. The buffers grow to the largest batch a model has
+// seen and are never shrunk. See core/nn.
 const (
 	// Classifier, any forward pass (training or inference): its four convs'
 	// outputs (4·12,544), batch-norm outputs and normalised inputs
 	// (4·2·12,544), ReLU outputs (4·12,544), max-pool outputs and argmaxes
 	// (2·2·3,136) and the dense head (512+512+10).
 	clfForwardFloats = 50176 + 100352 + 50176 + 12544 + 1034
-	// Classifier, training only: the convs' im2col matrices (28·28·9·1 +
-	// 28·28·9·16 + 14·14·9·16 + 14·14·9·64), dropout outputs and masks
-	// (2·3,136 + 2·512), softmax probabilities (10), and the backward pass:
-	// the head's input gradients (10+512+512+512+3,136+3,136), max-pool,
-	// ReLU and batch-norm input gradients (2·12,544 + 4·12,544 + 4·12,544),
-	// the convs' second im2col matrices (261,072) and input gradients
-	// (784+12,544+3,136+12,544).
-	clfTrainFloats = 261072 + 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 261072 + 29008
+	// Classifier, training only: dropout outputs and masks (2·3,136 +
+	// 2·512), softmax probabilities (10), and the backward pass: the head's
+	// input gradients (10+512+512+512+3,136+3,136), max-pool, ReLU and
+	// batch-norm input gradients (2·12,544 + 4·12,544 + 4·12,544) and the
+	// convs' input gradients but the first's (12,544+3,136+12,544).
+	clfTrainFloats = 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 28224
 	// VAE encoder, any forward pass: conv, batch-norm (output and normalised
 	// input) and LeakyReLU outputs (4·(25,088 + 3·12,544)), the 32-wide
 	// dense block (4·32) and the two heads (2·20).
@@ -58,13 +57,11 @@ const (
 	// its batch norm and LeakyReLU (3·25,088), the last conv's output (784),
 	// its batch norm (2·784) and the sigmoid (784).
 	vaeDecodeFloats = 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784
-	// VAE, training only: the encoder's im2col matrices (28·28·9·1 +
-	// 14·14·9·32 + 2·14·14·9·64) and the decoder's last one (28·28·9·32),
-	// sampling (z, ε, σ: 3·20), loss gradients (784+2·20), the sampling and
-	// heads' gradients (2·20 + 2·20 + 2·32), the decoder's backward pass
-	// (784 + 225,792 + 3·25,088 + 3·12,544 + 20) and the encoder's (32 + 32
-	// + 12,544 + 2·62,720 + 289,296 + 784 + 25,088 + 2·12,544).
-	vaeTrainFloats = 289296 + 225792 + 60 + 824 + 40 + 40 + 64 + 339492 + 478304
+	// VAE, training only: sampling (z, ε, σ: 3·20), loss gradients
+	// (784+2·20), the sampling and heads' gradients (2·20 + 2·20 + 2·32),
+	// the decoder's backward pass (784 + 3·25,088 + 3·12,544 + 20) and the
+	// encoder's (32 + 32 + 12,544 + 2·62,720 + 25,088 + 2·12,544).
+	vaeTrainFloats = 60 + 824 + 40 + 40 + 64 + 113700 + 188224
 
 	// Per model, whatever the batch: the Winograd transforms of the kernels
 	// of the convs that take them in inference (16·(16·16 + 16·64 + 64·64)
@@ -72,9 +69,10 @@ const (
 	clfWinogradFloats = 86016
 	vaeWinogradFloats = 131072
 	// kernelScratchFloats is the kernels' scratch, shared by every model:
-	// the products' packing buffers (48·256 + 64K) and the largest block of
-	// Winograd tiles or im2col rows (16·128·(64+64) + 16·64).
-	kernelScratchFloats = 12288 + 65536 + 263168
+	// the products' packing buffers (48·256 + 64K), the largest block of
+	// Winograd tiles or im2col rows (16·128·(64+64) + 16·64) and, with the
+	// SIMD128 kernels, the largest conv kernel transposed (576·64).
+	kernelScratchFloats = 12288 + 65536 + 263168 + 36864
 
 	// Parameters (weights, biases, batch-norm statistics) of each model.
 	clfParams = 1660602
@@ -96,7 +94,8 @@ const (
 	// of the live bytes (about 100 MiB) and the Worker part (about 137 MiB,
 	// most of it only there if the page uses the kept models during a run)
 	// cover that: the measured peaks were 0.88–0.89 of the estimate (0.88
-	// again after inference stopped keeping im2col matrices).
+	// again after inference stopped keeping im2col matrices, 0.79 for the
+	// default run once training stopped keeping them too).
 	runtimeBytes = 48 << 20
 	gcSlackDiv   = 16
 )

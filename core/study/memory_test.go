@@ -91,9 +91,9 @@ func TestValidateRefusesOverTheCeiling(t *testing.T) {
 	}{
 		{"largest cell, VAE batch 256", func(c *Config) { c.N, c.K, c.VAEBatch = 800, []int{250}, 256 },
 			[]string{"n = 800, k = 250:", "MiB of memory", ceiling}},
-		{"largest cell, classifier batch 256", func(c *Config) { c.N, c.K, c.Batch = 800, []int{250}, 256 },
+		{"largest cell, classifier batch 512", func(c *Config) { c.N, c.K, c.Batch = 800, []int{250}, 512 },
 			[]string{"n = 800, k = 250:", ceiling}},
-		{"most images allowed, batches 128", func(c *Config) { c.N, c.K, c.Batch, c.VAEBatch = 6000, []int{40}, 128, 128 },
+		{"most images allowed, batches 256", func(c *Config) { c.N, c.K, c.Batch, c.VAEBatch = 6000, []int{40}, 256, 256 },
 			[]string{"n = 6000, k = 40:", ceiling}},
 		{"baseline only, batch 1024", func(c *Config) { c.Arms, c.Batch = []string{ArmBaseline}, 1024 },
 			[]string{"n = 100, k = none:", ceiling}},
@@ -192,9 +192,9 @@ func TestModelBuffers(t *testing.T) {
 // live heap (after a collection) at progress calls. The run's own
 // parts of the estimate (training set and models) must match what it
 // allocates to within a few percent, and the whole estimate must be above
-// the peak but not by more than half: it also counts what only the browser
-// worker holds (kept and serving models, about 140 MB) and an allowance
-// for garbage and the runtime.
+// the peak, and without what only the browser worker holds (kept and
+// serving models, about 140 MB) not above it by more than half: it also
+// has an allowance for garbage and the runtime.
 func TestEstimateBoundsARealRun(t *testing.T) {
 	if runtime.GOARCH == "wasm" {
 		t.Skip("collects garbage during the run; checked natively")
@@ -238,7 +238,10 @@ func TestEstimateBoundsARealRun(t *testing.T) {
 	if m.Data > base || m.Data < base*9/10 {
 		t.Errorf("the data is estimated at %d bytes; the heap held %d before the run", m.Data, base)
 	}
-	if m.Total() < peak || m.Total() > peak*3/2 {
-		t.Errorf("the estimate %d is not between the live peak %d and half as much again", m.Total(), peak)
+	// What only the browser worker holds is no part of a native run, so
+	// the bound on the excess leaves it out.
+	if m.Total() < peak || m.Total()-m.Worker > peak*3/2 {
+		t.Errorf("the estimate %d (%d without the worker's part) is not between the live peak %d and half as much again",
+			m.Total(), m.Total()-m.Worker, peak)
 	}
 }

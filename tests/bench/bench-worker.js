@@ -44,7 +44,8 @@ self.onmessage = async (e) => {
     available: () => (kernels && Object.keys(imports).every(
       (name) => name === 'available' || typeof kernels[name] === 'function') ? 1 : 0),
     gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) => kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
-    col2im: (img, rows, h, w, ch, stride, oh, ow, pt, pl) => kernels.col2im(img, rows, h, w, ch, stride, oh, ow, pt, pl),
+    gemv: (c, a, b, m, k, lda, ldb, ldc, load) => kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
+    col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
     chansum: (sum, x, rows, c) => kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => kernels.chansqdev(sum2, x, mean, rows, c),
     chansumdot: (sum, sum2, g, h, rows, c) => kernels.chansumdot(sum, sum2, g, h, rows, c),

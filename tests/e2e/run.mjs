@@ -231,7 +231,7 @@ async function main() {
       // Over the memory ceiling (issue 6): refused up front, next to the
       // setting whose change saves the most, for a run from the URL and for
       // a grid (checked as its n = 800 cell) from the form.
-      await page.goto(`${server.base}/?n=800&aug=vae&k=250&batch=256&autorun=1`);
+      await page.goto(`${server.base}/?n=800&aug=vae&k=250&batch=512&autorun=1`);
       await page.waitForFunction(() => document.getElementById('err-batch').textContent !== '', null, { timeout: 10000 });
       await page.waitForTimeout(500);
       const mem = await page.evaluate(() => ({
@@ -240,7 +240,7 @@ async function main() {
       }));
       assert(/ceiling/.test(mem.err) && /MiB/.test(mem.err), 'error next to batch: ' + mem.err);
       assert(mem.state === 'idle' && !mem.posted.includes('start'), `a run over the ceiling started: state ${mem.state}`);
-      await page.goto(`${server.base}/?n=100&aug=vae&k=10&batch=160`);
+      await page.goto(`${server.base}/?n=100&aug=vae&k=10&batch=480`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
       await page.evaluate(() => { window.testPosted = []; });
       await page.click('#grid');

@@ -11,10 +11,10 @@
 ;; each lane is one C element with exactly the scalar sequence of roundings,
 ;; and the results are the bits of the pure-Go kernels.
 ;;
-;; Exports: gemm (all three products; GemmTB passes a transposed copy of B)
-;; and col2im; then the layer kernels of core/kernels/layers.go (chansum,
-;; chansqdev, chansumdot, bnapply, chanscale, bnbwd, relu, relubwd, lrelu,
-;; lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
+;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
+;; gemv (products with one column) and col2im; then the layer kernels of
+;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
+;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
 ;; with them below; last, the Winograd transforms winoin and winoout of
 ;; core/kernels/winograd.go. The tile and panel functions of gemm follow one
 ;; pattern and were written from a small template; this text is the source.
@@ -120,6 +120,95 @@
         (br $iloop)))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jloop)))
+  )
+
+  ;; gemv computes, for i < m,
+  ;;   C[i*ldc] = (load ? C[i*ldc] : +0) + sum over p < k of A[i*lda+p] * B[p*ldb]
+  ;; in increasing p: a product with one column (a convolution with one
+  ;; output channel), where gemm's lanes along the columns would idle. Here
+  ;; the lanes run over four rows: their next four values are loaded and
+  ;; transposed in registers (two rounds of interleaves), so that vector q
+  ;; holds A[i..i+3, p+q], and each lane adds its row's products in order as
+  ;; t1x1 does. The last k mod 4 products of each row, and the last m mod 4
+  ;; rows, go through t1x1 itself. k must be at least 1.
+  (func (export "gemv")
+        (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $lda i32) (param $ldb i32) (param $ldc i32) (param $load i32)
+    (local $lda4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $m4 i32) (local $k4 i32)
+    (local $i i32) (local $p i32) (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32)
+    (local $pb i32) (local $pc i32)
+    (local $acc v128) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $lda4 (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $ldc4 (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
+      (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))))
+      (local.set $pa1 (i32.add (local.get $pa0) (local.get $lda4)))
+      (local.set $pa2 (i32.add (local.get $pa1) (local.get $lda4)))
+      (local.set $pa3 (i32.add (local.get $pa2) (local.get $lda4)))
+      (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (if (local.get $load) (then
+        (local.set $acc (f32x4.replace_lane 0 (local.get $acc) (f32.load (local.get $pc))))
+        (local.set $acc (f32x4.replace_lane 1 (local.get $acc) (f32.load (i32.add (local.get $pc) (local.get $ldc4)))))
+        (local.set $acc (f32x4.replace_lane 2 (local.get $acc) (f32.load (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))))))
+        (local.set $acc (f32x4.replace_lane 3 (local.get $acc) (f32.load (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))))))))
+      (local.set $pb (local.get $b))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $k4)))
+        (local.set $r0 (v128.load (local.get $pa0)))
+        (local.set $r1 (v128.load (local.get $pa1)))
+        (local.set $r2 (v128.load (local.get $pa2)))
+        (local.set $r3 (v128.load (local.get $pa3)))
+        ;; t0 = (r0[0] r1[0] r0[1] r1[1]), t1 = (r0[2] r1[2] r0[3] r1[3]); t2, t3 likewise of r2, r3
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        ;; columns p..p+3 of the four rows, each added in turn
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2))
+          (v128.load32_splat (local.get $pb)))))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2))
+          (v128.load32_splat (i32.add (local.get $pb) (local.get $ldb4))))))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3))
+          (v128.load32_splat (i32.add (local.get $pb) (i32.shl (local.get $ldb4) (i32.const 1)))))))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3))
+          (v128.load32_splat (i32.add (local.get $pb) (i32.mul (local.get $ldb4) (i32.const 3)))))))
+        (local.set $pa0 (i32.add (local.get $pa0) (i32.const 16)))
+        (local.set $pa1 (i32.add (local.get $pa1) (i32.const 16)))
+        (local.set $pa2 (i32.add (local.get $pa2) (i32.const 16)))
+        (local.set $pa3 (i32.add (local.get $pa3) (i32.const 16)))
+        (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $ldb4) (i32.const 2))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $ploop)))
+      (f32.store (local.get $pc) (f32x4.extract_lane 0 (local.get $acc)))
+      (f32.store (i32.add (local.get $pc) (local.get $ldc4)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.store (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (f32x4.extract_lane 2 (local.get $acc)))
+      (f32.store (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (f32x4.extract_lane 3 (local.get $acc)))
+      ;; the last k mod 4 products, continuing from the sums just stored
+      (if (i32.lt_u (local.get $k4) (local.get $k)) (then
+        (call $t1x1 (local.get $pc) (local.get $pa0) (local.get $pb) (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+        (call $t1x1 (i32.add (local.get $pc) (local.get $ldc4)) (local.get $pa1) (local.get $pb) (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+        (call $t1x1 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $pa2) (local.get $pb) (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+        (call $t1x1 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $pa3) (local.get $pb) (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $iloop)))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $i) (local.get $m)))
+      (call $t1x1 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4)))
+        (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))) (local.get $b)
+        (local.get $k) (i32.const 4) (local.get $ldb4) (local.get $load))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rloop)))
   )
 
   ;; addr returns the byte address of C[i, j]: c + i*ldc4 + 4j.
@@ -418,46 +507,48 @@
     (v128.store offset=0 (local.get $pc) (local.get $c00))
   )
 
-  ;; col2im adds one image's rows of the column matrix into its gradient img
-  ;; (NHWC, h×w pixels of ch channels, already cleared by the caller): for
-  ;; each output pixel (i, j) in row-major order, its row of 9·ch values at
-  ;; rows, then the next. Entry (kh, kw, c) of the row adds into pixel
-  ;; (i*stride+kh-pt, j*stride+kw-pl) where that is inside the image. Each
-  ;; element of img gets at most one term per row, so adding the rows in order
-  ;; gives exactly the sums of the pure-Go col2imRange.
+  ;; col2im adds rows of the column matrix into the image gradient img (NHWC,
+  ;; h×w pixels of ch channels): the np rows of output pixels p0, p0+1, ...
+  ;; of one image, in row-major order, starting at rows. Entry (kh, kw, c) of
+  ;; output pixel (i, j)'s row adds into pixel (i*stride+kh-pt,
+  ;; j*stride+kw-pl) where that is inside the image. Each element of img gets
+  ;; at most one term per row, so adding the rows in order gives exactly the
+  ;; sums of the pure-Go col2imRows.
   (func (export "col2im")
         (param $img i32) (param $rows i32) (param $h i32) (param $w i32) (param $ch i32)
-        (param $stride i32) (param $oh i32) (param $ow i32) (param $pt i32) (param $pl i32)
+        (param $stride i32) (param $ow i32) (param $pt i32) (param $pl i32)
+        (param $p0 i32) (param $np i32)
     (local $i i32) (local $j i32) (local $kh i32) (local $kw i32) (local $y i32) (local $x i32)
     (local $ch4 i32)
     (local.set $ch4 (i32.shl (local.get $ch) (i32.const 2)))
-    (local.set $i (i32.const 0))
-    (block $idone (loop $iloop
-      (br_if $idone (i32.ge_s (local.get $i) (local.get $oh)))
-      (local.set $j (i32.const 0))
-      (block $jdone (loop $jloop
-        (br_if $jdone (i32.ge_s (local.get $j) (local.get $ow)))
-        (local.set $kh (i32.const 0))
-        (loop $khloop
-          (local.set $y (i32.sub (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $kh)) (local.get $pt)))
-          (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h))) (then
-            (local.set $kw (i32.const 0))
-            (loop $kwloop
-              (local.set $x (i32.sub (i32.add (i32.mul (local.get $j) (local.get $stride)) (local.get $kw)) (local.get $pl)))
-              (if (i32.and (i32.ge_s (local.get $x) (i32.const 0)) (i32.lt_s (local.get $x) (local.get $w))) (then
-                (call $addrun
-                  (i32.add (local.get $img)
-                    (i32.mul (i32.add (i32.mul (local.get $y) (local.get $w)) (local.get $x)) (local.get $ch4)))
-                  (i32.add (local.get $rows)
-                    (i32.mul (i32.add (i32.mul (local.get $kh) (i32.const 3)) (local.get $kw)) (local.get $ch4)))
-                  (local.get $ch))))
-              (br_if $kwloop (i32.lt_s (local.tee $kw (i32.add (local.get $kw) (i32.const 1))) (i32.const 3))))))
-          (br_if $khloop (i32.lt_s (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (i32.const 3))))
-        (local.set $rows (i32.add (local.get $rows) (i32.mul (local.get $ch4) (i32.const 9))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $jloop)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $iloop)))
+    (local.set $i (i32.div_u (local.get $p0) (local.get $ow)))
+    (local.set $j (i32.rem_u (local.get $p0) (local.get $ow)))
+    (block $done (loop $ploop
+      (br_if $done (i32.le_s (local.get $np) (i32.const 0)))
+      (local.set $kh (i32.const 0))
+      (loop $khloop
+        (local.set $y (i32.sub (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $kh)) (local.get $pt)))
+        (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h))) (then
+          (local.set $kw (i32.const 0))
+          (loop $kwloop
+            (local.set $x (i32.sub (i32.add (i32.mul (local.get $j) (local.get $stride)) (local.get $kw)) (local.get $pl)))
+            (if (i32.and (i32.ge_s (local.get $x) (i32.const 0)) (i32.lt_s (local.get $x) (local.get $w))) (then
+              (call $addrun
+                (i32.add (local.get $img)
+                  (i32.mul (i32.add (i32.mul (local.get $y) (local.get $w)) (local.get $x)) (local.get $ch4)))
+                (i32.add (local.get $rows)
+                  (i32.mul (i32.add (i32.mul (local.get $kh) (i32.const 3)) (local.get $kw)) (local.get $ch4)))
+                (local.get $ch))))
+            (br_if $kwloop (i32.lt_s (local.tee $kw (i32.add (local.get $kw) (i32.const 1))) (i32.const 3))))))
+        (br_if $khloop (i32.lt_s (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (i32.const 3))))
+      (local.set $rows (i32.add (local.get $rows) (i32.mul (local.get $ch4) (i32.const 9))))
+      ;; next output pixel: along the row, then down to the next row
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (if (i32.eq (local.get $j) (local.get $ow)) (then
+        (local.set $j (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+      (local.set $np (i32.sub (local.get $np) (i32.const 1)))
+      (br $ploop)))
   )
 
   ;; addrun adds the n floats at src into the n floats at dst.
