@@ -42,21 +42,48 @@ export function finish() {
   process.exit(failed ? 1 : 0);
 }
 
+// within resolves like p, or rejects if p has not settled after ms: a
+// DevTools call that never answers must fail the check, or be retried,
+// rather than hang the run.
+export function within(p, ms, what) {
+  let timer;
+  return Promise.race([p, new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+  })]).finally(() => clearTimeout(timer));
+}
+
 // workerTargets lists the dedicated workers Chromium's DevTools protocol
 // knows of (cdp: a CDP session of the page).
 export async function workerTargets(cdp) {
-  const { targetInfos } = await cdp.send('Target.getTargets');
+  const { targetInfos } = await within(cdp.send('Target.getTargets'), 20000, 'Target.getTargets');
   return targetInfos.filter((t) => t.type === 'worker');
 }
 
-// workerMemory measures each worker through a (non-flattened) DevTools
-// session attached to it: wasm, the byte sizes of its WebAssembly.Memory
-// objects (Go's linear memory), found with Runtime.queryObjects; heap, its JS
-// heap in use (Runtime.getHeapUsage).
+// workerMemory measures each worker (see measureWorkers), trying a second
+// time if DevTools does not answer the first.
 export async function workerMemory(cdp) {
+  try {
+    return await measureWorkers(cdp);
+  } catch (err) {
+    if (!/no answer/.test(err.message)) throw err;
+    console.log(`workerMemory: ${err.message}; trying again`);
+    return measureWorkers(cdp);
+  }
+}
+
+// measureWorkers measures each worker through a (non-flattened) DevTools
+// session attached to it: wasm, the byte size of its WebAssembly.Memory (Go's
+// linear memory, which worker.js keeps as self.vaeaugMemory), read by
+// Runtime.evaluate; heap, its JS heap in use (Runtime.getHeapUsage). It used
+// to find every WebAssembly.Memory with Runtime.queryObjects, but on
+// 2026-11-27 that call, which walks the worker's heap, made the worker
+// vanish without an answer in about half of the e2e runs (Chromium 156, the
+// same at the previous commit), after which detaching hung the test.
+async function measureWorkers(cdp) {
   const out = [];
   for (const w of await workerTargets(cdp)) {
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: w.targetId, flatten: false });
+    const { sessionId } = await within(cdp.send('Target.attachToTarget', { targetId: w.targetId, flatten: false }),
+      20000, `worker ${w.url}: Target.attachToTarget`);
     let next = 0;
     const waiting = new Map();
     const onMessage = (e) => {
@@ -80,10 +107,8 @@ export async function workerMemory(cdp) {
       cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
     });
     try {
-      const proto = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-      const found = await send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
-      const sizes = await send('Runtime.callFunctionOn', { objectId: found.objects.objectId, returnByValue: true,
-        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }' });
+      const sizes = await send('Runtime.evaluate', { returnByValue: true,
+        expression: 'self.vaeaugMemory ? [self.vaeaugMemory.buffer.byteLength] : []' });
       const heap = await send('Runtime.getHeapUsage');
       out.push({ url: w.url, wasm: sizes.result.value, heap: heap.usedSize });
     } catch (err) {
@@ -92,7 +117,7 @@ export async function workerMemory(cdp) {
       if (still) throw err;
     } finally {
       cdp.off('Target.receivedMessageFromTarget', onMessage);
-      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+      await within(cdp.send('Target.detachFromTarget', { sessionId }), 20000, 'Target.detachFromTarget').catch(() => {});
     }
   }
   return out;

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory } from '../harness.mjs';
+import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory, within } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 
 // A grid whose first cell (n = 100, k = 10, 50, 250, classic augmentation)
@@ -396,7 +396,7 @@ async function main() {
           assert(m.heap <= idle[0].heap * 1.5 + 4 * 1048576, `the worker's JS heap grew from ${mib(idle[0].heap)} to ${mib(m.heap)} MiB in cycle ${i + 1}`);
         }
       } finally {
-        await cdp.detach().catch(() => {});
+        await within(cdp.detach(), 20000, 'CDPSession.detach').catch(() => {});
       }
     });
 

@@ -2,9 +2,9 @@
 // server (cmd/serve, built from the current tree), opens the page in headless
 // Chromium with a configuration and autorun, waits for the run to finish and
 // prints the peak of the worker's WebAssembly memory (the wasmMemory field of
-// the worker's events, PROTOCOL.md "Memory"), checked against the memory
-// objects Chromium itself finds in the worker (DevTools
-// Runtime.queryObjects), the Go heap the worker reports, the estimate of the
+// the worker's events, PROTOCOL.md "Memory"), checked against the size
+// Chromium's DevTools reads from the worker's WebAssembly.Memory itself
+// (tests/harness.mjs), the Go heap the worker reports, the estimate of the
 // worker ('started' event: study.EstimateMemory) and of the page (settings.js,
 // which must agree), and performance.measureUserAgentSpecificMemory() when
 // the browser provides it.
@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
-import { workerMemory } from '../harness.mjs';
+import { workerMemory, within } from '../harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -46,13 +46,6 @@ const CASES = {
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 const mib = (b) => (b / 2 ** 20).toFixed(1) + ' MiB';
-
-// within resolves like p, or rejects after ms milliseconds.
-function within(p, ms, what) {
-  let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms); });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
 
 // startServer builds cmd/serve and starts it on a free port; it resolves
 // with the child and the URL the server prints on its first line.
@@ -172,7 +165,7 @@ async function measure(ctx, base, name, query) {
     try {
       return await wasmMemories(cdp);
     } finally {
-      cdp.detach().catch(() => {});
+      within(cdp.detach(), 20000, 'CDPSession.detach').catch(() => {});
     }
   })(), 60000, 'DevTools').catch((e) => `unavailable: ${e.message}`);
   // The page's own estimate (settings.js) for the config the worker ran.
