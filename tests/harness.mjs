@@ -76,9 +76,9 @@ export async function workerMemory(cdp) {
 // linear memory, which worker.js keeps as self.vaeaugMemory), read by
 // Runtime.evaluate; heap, its JS heap in use (Runtime.getHeapUsage). It used
 // to find every WebAssembly.Memory with Runtime.queryObjects, but on
-// 2026-11-27 that call, which walks the worker's heap, made the worker
-// vanish without an answer in about half of the e2e runs (Chromium 156, the
-// same at the previous commit), after which detaching hung the test.
+// 2026-11-27 that call, which walks the worker's heap, got no answer and the
+// worker vanished in 6 of 8 full e2e runs (Chromium 156, older commits as
+// well), after which detaching hung the test.
 async function measureWorkers(cdp) {
   const out = [];
   for (const w of await workerTargets(cdp)) {
