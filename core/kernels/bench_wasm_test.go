@@ -34,20 +34,16 @@ func BenchmarkGemmOneColumn(b *testing.B) {
 		name string
 		simd bool
 	}{{"simd", true}, {"go", false}} {
-		b.Run("Gemm/"+path.name, func(b *testing.B) {
-			defer func(v bool) { simdOK = v }(simdOK)
-			simdOK = simdOK && path.simd
-			benchGemm(b, Gemm, m, 1, k)
-		})
-		b.Run("GemmTA/"+path.name, func(b *testing.B) {
-			defer func(v bool) { simdOK = v }(simdOK)
-			simdOK = simdOK && path.simd
-			benchGemm(b, GemmTA, k, 1, m)
-		})
-		b.Run("GemmTB/"+path.name, func(b *testing.B) {
-			defer func(v bool) { simdOK = v }(simdOK)
-			simdOK = simdOK && path.simd
-			benchGemm(b, GemmTB, m, k, 1)
-		})
+		for _, p := range []struct {
+			name    string
+			f       gemmFunc
+			m, n, k int
+		}{{"Gemm", Gemm, m, 1, k}, {"GemmTA", GemmTA, k, 1, m}, {"GemmTB", GemmTB, m, k, 1}} {
+			b.Run(p.name+"/"+path.name, func(b *testing.B) {
+				defer func(v bool) { simdOK = v }(simdOK)
+				simdOK = simdOK && path.simd
+				benchGemm(b, p.f, p.m, p.n, p.k)
+			})
+		}
 	}
 }

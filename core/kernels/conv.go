@@ -27,18 +27,13 @@ func convBlockRows(g Conv3x3) int {
 
 // Conv3x3Forward sets y (Rows()×n) to the product of x's column matrix
 // (Im2col) and w (Cols()×n): the bits of Im2col(cols, x, g) followed by
-// Gemm(y, cols, w, g.Rows(), n, g.Cols(), false). When cols is non-nil it
-// must hold the whole column matrix, which is left in it (a layer keeps it
-// for the weight gradient); when cols is nil the matrix is never whole, and
-// only a block of it is kept in scratch memory. Conv3x3Forward panics with
-// ErrShape if a slice is too short.
-func Conv3x3Forward(y, cols, x, w []float32, g Conv3x3, n int) {
+// Gemm(y, cols, w, g.Rows(), n, g.Cols(), false), though the matrix is never
+// whole: only a block of it is kept in scratch memory. Conv3x3Forward panics
+// with ErrShape if a slice is too short.
+func Conv3x3Forward(y, x, w []float32, g Conv3x3, n int) {
 	rows, k := g.Rows(), g.Cols()
 	checkDims("Conv3x3Forward", rows, n, k)
 	checkLen("Conv3x3Forward", y, rows*n, x, g.N*g.H*g.W*g.C, w, k*n)
-	if cols != nil {
-		checkLen("Conv3x3Forward", cols, rows*k, nil, 0, nil, 0)
-	}
 	if rows == 0 || n == 0 {
 		return
 	}
@@ -49,31 +44,24 @@ func Conv3x3Forward(y, cols, x, w []float32, g Conv3x3, n int) {
 	np := parts(rows * k * n)
 	if np == 1 {
 		s := scratchPool.get()
-		convRange(y, cols, x, w, g, n, 0, rows, s)
+		convRange(y, x, w, g, n, 0, rows, s)
 		scratchPool.put(s)
 		return
 	}
 	j := getJob(opConv)
-	j.c, j.d, j.a, j.b, j.g, j.n = y, cols, x, w, g, n
+	j.c, j.a, j.b, j.g, j.n = y, x, w, g, n
 	j.split(rows, convBlockRows(g), 1, np)
 	j.exec(np)
 }
 
 // convRange computes rows [r0,r1) of y, a block at a time.
-func convRange(y, cols, x, w []float32, g Conv3x3, n, r0, r1 int, s *scratch) {
+func convRange(y, x, w []float32, g Conv3x3, n, r0, r1 int, s *scratch) {
 	k, br := g.Cols(), convBlockRows(g)
+	buf := s.block(br * k)
 	for b0 := r0; b0 < r1; b0 += br {
 		b1 := min(b0+br, r1)
 		mb := b1 - b0
-		var blk []float32
-		if cols != nil {
-			blk = cols[b0*k : b1*k]
-		} else {
-			if cap(s.cols) < br*k {
-				s.cols = make([]float32, br*k)
-			}
-			blk = s.cols[:mb*k]
-		}
+		blk := buf[:mb*k]
 		im2colRange(blk, x, g, b0, b1)
 		yb := y[b0*n : b1*n]
 		gemmSerial(yb, blk, w, mb, n, k, s)

@@ -68,13 +68,11 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 // block of column-matrix rows at a time in row order.
 func convBwdWeightsRange(dw, x, dy []float32, g Conv3x3, n, j0, j1 int, s *scratch) {
 	rows, k, br := g.Rows(), g.Cols(), convBlockRows(g)
-	if cap(s.cols) < br*k {
-		s.cols = make([]float32, br*k)
-	}
+	buf := s.block(br * k)
 	for b0 := 0; b0 < rows; b0 += br {
 		b1 := min(b0+br, rows)
 		mb := b1 - b0
-		blk, dyb := s.cols[:mb*k], dy[b0*n:b1*n]
+		blk, dyb := buf[:mb*k], dy[b0*n:b1*n]
 		im2colRange(blk, x, g, b0, b1)
 		if j0 == 0 && j1 == n {
 			GemmTA(dw, blk, dyb, k, n, mb, true)
@@ -90,9 +88,7 @@ func convBwdWeightsRange(dw, x, dy []float32, g Conv3x3, n, j0, j1 int, s *scrat
 // once per block inside GemmTB; Gemm with wᵀ gives GemmTB's bits.
 func convBwdDataRange(dx, dy, w []float32, g Conv3x3, n, n0, n1 int, s *scratch) {
 	k, br, pix := g.Cols(), convBlockRows(g), g.OutH()*g.OutW()
-	if cap(s.cols) < br*k {
-		s.cols = make([]float32, br*k)
-	}
+	buf := s.block(br * k)
 	var wt []float32
 	if simdOK {
 		if cap(s.wt) < n*k {
@@ -104,7 +100,7 @@ func convBwdDataRange(dx, dy, w []float32, g Conv3x3, n, n0, n1 int, s *scratch)
 	for b0 := n0 * pix; b0 < n1*pix; b0 += br {
 		b1 := min(b0+br, n1*pix)
 		mb := b1 - b0
-		blk, dyb := s.cols[:mb*k], dy[b0*n:b1*n]
+		blk, dyb := buf[:mb*k], dy[b0*n:b1*n]
 		if wt == nil || !simdGemm(opGemm, blk, dyb, wt, mb, k, n, false) {
 			gemmRange(opGemmTB, blk, dyb, w, mb, k, n, false, 0, mb, 0, k, s)
 		}

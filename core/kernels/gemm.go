@@ -32,6 +32,14 @@ type scratch struct {
 	wt   []float32 // a convolution kernel transposed, for Conv3x3Backward on SIMD128
 }
 
+// block returns n floats of s.cols, which it grows first if short.
+func (s *scratch) block(n int) []float32 {
+	if cap(s.cols) < n {
+		s.cols = make([]float32, n)
+	}
+	return s.cols[:n]
+}
+
 var scratchPool = freeList[scratch]{new: func() *scratch {
 	return &scratch{a: make([]float32, mcMax*kcMax), b: make([]float32, ncFloats)}
 }}

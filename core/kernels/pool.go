@@ -65,7 +65,6 @@ func (o op) usesScratch() bool {
 type job struct {
 	op      op
 	c, a, b []float32
-	d       []float32 // Conv3x3Forward's column matrix, when kept
 	m, n, k int
 	acc     bool
 	byCols  bool
@@ -89,7 +88,7 @@ func getJob(o op) *job {
 // putJob drops the operand references so a pooled job does not keep large
 // slices alive.
 func putJob(j *job) {
-	j.c, j.a, j.b, j.d = nil, nil, nil, nil
+	j.c, j.a, j.b = nil, nil, nil
 	jobPool.put(j)
 }
 
@@ -176,7 +175,7 @@ func (j *job) run() {
 		case opIm2col:
 			im2colRange(j.c[lo*j.g.Cols():], j.a, j.g, lo, hi)
 		case opConv:
-			convRange(j.c, j.d, j.a, j.b, j.g, j.n, lo, hi, s)
+			convRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opConvBwdWeights:
 			convBwdWeightsRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opConvBwdData:

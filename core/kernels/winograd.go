@@ -107,10 +107,7 @@ func winoRange(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
 	th, tw := h/2, w/2
 	tb := winoBlockTiles(g, n)
 	need := 16*tb*c + 16*tb*n + 16*c
-	if cap(s.cols) < need {
-		s.cols = make([]float32, need)
-	}
-	buf := s.cols[:need]
+	buf := s.block(need)
 	v, m, patch := buf[:16*tb*c], buf[16*tb*c:16*tb*(c+n)], buf[16*tb*(c+n):]
 	for b0 := t0; b0 < t1; b0 += tb {
 		nb := min(tb, t1-b0)

@@ -63,16 +63,15 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	g := l.geom
 	yt, y := l.y.get(g.N, g.OutH(), g.OutW(), l.Out)
 	l.trained = train
-	// Only training keeps the input: a kept one would keep alive a buffer
-	// its layer has outgrown.
+	// Only training keeps the input, which the weight gradient needs: a
+	// kept one would keep alive a buffer its layer has outgrown.
 	l.x = nil
-	switch {
-	case train:
-		// Training takes the direct products, whose bits the backward
-		// pass's sums match; the weight gradient needs the input.
+	if train {
 		l.x = x
-		kernels.Conv3x3Forward(y, nil, f32(x), l.W.Data(), g, l.Out)
-	case kernels.WinogradOK(g, l.Out):
+	}
+	// Training takes the direct products, whose bits the backward pass's
+	// sums match.
+	if !train && kernels.WinogradOK(g, l.Out) {
 		// Inference takes the 2.25× cheaper Winograd products where the
 		// shape allows (the same choice on every platform, so the same
 		// bits); the kernel's transform is redone per call, a small cost
@@ -80,8 +79,8 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		l.wino = grow(l.wino, kernels.WinogradWeightsLen(l.In, l.Out))
 		kernels.WinogradWeights(l.wino, l.W.Data(), l.In, l.Out)
 		kernels.Conv3x3Winograd(y, f32(x), l.wino, g, l.Out)
-	default:
-		kernels.Conv3x3Forward(y, nil, f32(x), l.W.Data(), g, l.Out)
+	} else {
+		kernels.Conv3x3Forward(y, f32(x), l.W.Data(), g, l.Out)
 	}
 	addBias(y, l.B.Data())
 	return yt
@@ -95,11 +94,11 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	checkShape(l.name, "output gradient", dy, g.N, g.OutH(), g.OutW(), l.Out)
 	d := f32(dy)
 	sumRows(l.B.GradData(), d)
-	if l.NoInputGrad {
-		kernels.Conv3x3Backward(nil, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
-		return nil
+	var dxt *tensor.Dense
+	var dx []float32
+	if !l.NoInputGrad {
+		dxt, dx = l.dx.get(g.N, g.H, g.W, l.In)
 	}
-	dxt, dx := l.dx.get(g.N, g.H, g.W, l.In)
 	kernels.Conv3x3Backward(dx, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
 	return dxt
 }
