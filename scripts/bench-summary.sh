@@ -40,7 +40,7 @@ median() {
 }
 
 if [ "${GEMM:-1}" != 0 ]; then
-	gemms='^BenchmarkGemm(|TA|TB)$'
+	gemms='^BenchmarkGemm(|TA|TB|Conv)$'
 	# Alternate the two so that load from elsewhere hits both alike.
 	for _ in $(seq "$COUNT"); do
 		VAEAUG_SIMD=1 "$EXEC" "$tmp/kernels.wasm" -test.run '^$' -test.bench "$gemms" -test.benchtime 3x >>"$tmp/gsimd.txt"

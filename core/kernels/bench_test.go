@@ -28,7 +28,12 @@ var benchShapes = []struct {
 
 // benchGemm times f on an m×k by k×n product and reports GFLOP/s counting a
 // multiply-add as two operations.
-func benchGemm(b *testing.B, f gemmFunc, m, n, k int) {
+func benchGemm(b *testing.B, f gemmFunc, m, n, k int) { benchGemmWith(b, f, m, n, k, false) }
+
+// benchGemmAcc is benchGemm for a product added onto C.
+func benchGemmAcc(b *testing.B, f gemmFunc, m, n, k int) { benchGemmWith(b, f, m, n, k, true) }
+
+func benchGemmWith(b *testing.B, f gemmFunc, m, n, k int, acc bool) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randSlice(rng, m*k)
 	y := randSlice(rng, k*n)
@@ -37,7 +42,7 @@ func benchGemm(b *testing.B, f gemmFunc, m, n, k int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		f(c, x, y, m, n, k, false)
+		f(c, x, y, m, n, k, acc)
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
@@ -135,6 +140,32 @@ var trainConvs = []struct {
 	{"vae-conv2-s2", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 2}, 64},
 	{"vae-conv3", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}, 64},
 	{"vae-conv5", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 1}, 1},
+}
+
+// BenchmarkGemmConv times the products of the training convolutions as
+// the layers call them. The direct ones (Conv3x3Forward, Conv3x3Backward)
+// multiply one block of convBlockRows(g) column-matrix rows, which stays in
+// cache, rather than the whole matrix that BenchmarkGemm, BenchmarkGemmTA
+// and BenchmarkGemmTB use (Rows() of up to 25,088: megabytes that stream
+// from memory): "fwd" is the block's output, "dw" its share of the weight
+// gradient (GemmTA with acc), "dx" its column gradient from the transposed
+// kernel. Where WinogradOK, the layers take Winograd's products for the
+// output and the input gradient instead: "wino-fwd" and "wino-dx" are one of
+// the 16 products of a block of tiles (Conv3x3Winograd).
+func BenchmarkGemmConv(b *testing.B) {
+	for _, s := range trainConvs {
+		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
+		if WinogradOK(g, n) {
+			adj := Conv3x3{N: g.N, H: g.H, W: g.W, C: n, Stride: 1}
+			tf, td := winoBlockTiles(g, n), winoBlockTiles(adj, g.C)
+			b.Run(s.name+"/wino-fwd", func(b *testing.B) { benchGemm(b, Gemm, tf, n, g.C) })
+			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
+		} else {
+			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
+			b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
+		}
+		b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
+	}
 }
 
 // BenchmarkConvTrain compares, in one run, a training convolution's

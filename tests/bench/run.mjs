@@ -95,7 +95,7 @@ try {
   // binaries print: for looking at one benchmark (a layer profile, say) in
   // the browser without the whole set.
   const steps = process.env.MODEL_BENCH || '^Benchmark(ClassifierTrainStep|VAETrainStep|ClassifierInference)$';
-  const gemms = process.env.KERNEL_BENCH || '^BenchmarkGemm(|TA|TB)$';
+  const gemms = process.env.KERNEL_BENCH || '^BenchmarkGemm(|TA|TB|Conv)$';
   const variants = process.env.SIMD_ONLY === '1' ? [['simd', true]] : [['simd', true], ['scalar', false]];
   const out = { simd: [], scalar: [], gsimd: [], gscalar: [] };
   // Alternate the two so that load from elsewhere hits both alike.

@@ -26,7 +26,8 @@
   ;; with A(i,p) = a[i*ars + p*aps] (ars = lda, aps = 1 for A·B; ars = 1,
   ;; aps = lda for Aᵀ·B). c, a and b are byte addresses of float32 arrays;
   ;; every other argument counts float32 elements. k must be at least 1.
-  ;; Columns go in panels of 8 (then 4, then 1); within a panel, rows go in
+  ;; Columns go in panels of 8 (then 4, then single columns with lanes over
+  ;; the rows: gemv or colt); within a panel, rows go in
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
   ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
   ;; in L1 while it meets every row of A. For Aᵀ·B (ars = 1) the rows of a
@@ -105,22 +106,103 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rloop)))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))))
-    ;; the last columns one element at a time
+    ;; the last n mod 4 columns one at a time, with lanes over the rows:
+    ;; gemv for A·B (A's rows run along p), colt for Aᵀ·B (ars = 1)
     (block $jdone (loop $jloop
       (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
-      (local.set $i (i32.const 0))
-      (block $idone (loop $iloop
-        (br_if $idone (i32.ge_u (local.get $i) (local.get $m)))
-        (call $t1x1
-          (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
-          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
+      (if (i32.eq (local.get $ars) (i32.const 1)) (then
+        (call $colt (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $load))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $iloop)))
+          (local.get $m) (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load)))
+      (else
+        (call $gemv (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+          (local.get $m) (local.get $k) (local.get $ars) (local.get $ldb) (local.get $ldc) (local.get $load))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jloop)))
   )
+
+  ;; colt computes one column of Aᵀ·B: for i < m,
+  ;;   C[i*ldc] = (load ? C[i*ldc] : +0) + sum over p < k of a[i + p*aps] * B[p*ldb]
+  ;; in increasing p. Four adjacent rows of A are adjacent floats, so one
+  ;; vector load gives a lane to each; sixteen rows go at a time in four
+  ;; accumulators, whose sums are independent and overlap in the adder,
+  ;; then four, then single rows through t1x1. k must be at least 1.
+  (func $colt (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $i i32) (local $p i32) (local $pa i32) (local $pb i32) (local $x v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (block $done16 (loop $loop16
+      (br_if $done16 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $m)))
+      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s1 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $s2 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $load)))
+      (local.set $s3 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $load)))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $pb (local.get $b))
+      (local.set $p (local.get $k))
+      (loop $ploop
+        (local.set $x (v128.load32_splat (local.get $pb)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load offset=0 (local.get $pa)) (local.get $x))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load offset=16 (local.get $pa)) (local.get $x))))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (v128.load offset=32 (local.get $pa)) (local.get $x))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (v128.load offset=48 (local.get $pa)) (local.get $x))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aps4)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s1))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s2))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s3))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $loop16)))
+    (block $done4 (loop $loop4
+      (br_if $done4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $pb (local.get $b))
+      (local.set $p (local.get $k))
+      (loop $ploop
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (local.get $pa)) (v128.load32_splat (local.get $pb)))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aps4)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop4)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.ge_u (local.get $i) (local.get $m)))
+      (call $t1x1 (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4)))
+        (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $b)
+        (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $load))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop1)))
+  )
+
+  ;; lanesload returns C[i..i+3] of a column (row stride ldc4 bytes) as the
+  ;; lanes of a vector, or +0s when load is 0; lanesstore writes them back.
+  (func $lanesload (param $c i32) (param $i i32) (param $ldc4 i32) (param $load i32) (result v128)
+    (local $pc i32) (local $v v128)
+    (if (i32.eqz (local.get $load)) (then (return (v128.const f32x4 0 0 0 0))))
+    (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+    (local.set $v (f32x4.splat (f32.load (local.get $pc))))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (local.set $v (f32x4.replace_lane 1 (local.get $v) (f32.load (local.get $pc))))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (local.set $v (f32x4.replace_lane 2 (local.get $v) (f32.load (local.get $pc))))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (f32x4.replace_lane 3 (local.get $v) (f32.load (local.get $pc))))
+
+  (func $lanesstore (param $c i32) (param $i i32) (param $ldc4 i32) (param $v v128)
+    (local $pc i32)
+    (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+    (f32.store (local.get $pc) (f32x4.extract_lane 0 (local.get $v)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (f32.store (local.get $pc) (f32x4.extract_lane 1 (local.get $v)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (f32.store (local.get $pc) (f32x4.extract_lane 2 (local.get $v)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (f32.store (local.get $pc) (f32x4.extract_lane 3 (local.get $v))))
 
   ;; gemv computes, for i < m,
   ;;   C[i*ldc] = (load ? C[i*ldc] : +0) + sum over p < k of A[i*lda+p] * B[p*ldb]
@@ -131,7 +213,7 @@
   ;; holds A[i..i+3, p+q], and each lane adds its row's products in order as
   ;; t1x1 does. The last k mod 4 products of each row, and the last m mod 4
   ;; rows, go through t1x1 itself. k must be at least 1.
-  (func (export "gemv")
+  (func $gemv (export "gemv")
         (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
         (param $lda i32) (param $ldb i32) (param $ldc i32) (param $load i32)
     (local $lda4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $m4 i32) (local $k4 i32)
