@@ -24,7 +24,7 @@ const MEM = {
   vaeEncode: 250880 + 128 + 40,
   vaeDecode: 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784,
   vaeTrain: 60 + 824 + 40 + 40 + 64 + 113700 + 188224,
-  clfWinograd: 86016, // per model, float32
+  clfWinograd: 86016, // per model, float32 (twice in a model in training: its adjoints')
   vaeWinograd: 131072,
   kernelScratch: 12288 + 65536 + 263168 + 36864,
   clfParams: 1660602,
@@ -200,12 +200,12 @@ export function estimateMemory(cfg) {
     m.trainSet += peak;
   }
   const b = cfg.batch;
-  m.classifier = f32 * (5 * MEM.clfParams + MEM.clfWinograd + MEM.kernelScratch +
+  m.classifier = f32 * (5 * MEM.clfParams + 2 * MEM.clfWinograd + MEM.kernelScratch +
     Math.max(b, MEM.evalBatch) * (MEM.clfForward + 784) + b * MEM.clfTrain);
   m.vae = 0;
   if (needsVAE) {
     const vb = cfg.vae_batch;
-    m.vae = f32 * ((3 + cfg.snapshot_epochs.length) * MEM.vaeParams + MEM.vaeWinograd +
+    m.vae = f32 * ((3 + cfg.snapshot_epochs.length) * MEM.vaeParams + 2 * MEM.vaeWinograd +
       Math.max(vb, MEM.genBatch) * (MEM.vaeEncode + MEM.vaeDecode + 784) + vb * MEM.vaeTrain + 2 * n * 20);
   }
   const kept = 2 * (2 * MEM.clfParams + MEM.vaeParams);

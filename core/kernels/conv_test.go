@@ -186,6 +186,63 @@ func TestWinogradMatchesDirect(t *testing.T) {
 	}
 }
 
+// The adjoint kernel's Winograd convolution of an output gradient is the
+// input gradient: within Winograd's rounding of the exact value, summed
+// here in float64 straight from the forward pass's definition (input pixel
+// (i+kh−1, j+kw−1) meets output pixel (i, j) through tap (kh, kw)).
+func TestWinogradAdjointIsInputGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 38))
+	for _, s := range convShapes {
+		g, n := s.g, s.n
+		if !WinogradOK(g, n) {
+			continue
+		}
+		dy, w := randSlice(rng, g.N*g.H*g.W*n), randSlice(rng, 9*g.C*n)
+		exact := make([]float64, g.N*g.H*g.W*g.C)
+		for im := range g.N {
+			for i := range g.H {
+				for j := range g.W {
+					for kh := range 3 {
+						for kw := range 3 {
+							y, x := i+kh-1, j+kw-1
+							if y < 0 || y >= g.H || x < 0 || x >= g.W {
+								continue
+							}
+							for ch := range g.C {
+								for k := range n {
+									exact[((im*g.H+y)*g.W+x)*g.C+ch] += float64(dy[((im*g.H+i)*g.W+j)*n+k]) *
+										float64(w[((kh*3+kw)*g.C+ch)*n+k])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		ga := Conv3x3{N: g.N, H: g.H, W: g.W, C: n, Stride: 1}
+		u := make([]float32, WinogradWeightsLen(n, g.C))
+		WinogradAdjointWeights(u, w, g.C, n)
+		adj := make([]float32, 9*g.C*n) // the adjoint kernel itself, for the magnitudes
+		for kh := range 3 {
+			for kw := range 3 {
+				for ch := range g.C {
+					for k := range n {
+						adj[((kh*3+kw)*n+k)*g.C+ch] = w[(((2-kh)*3+2-kw)*g.C+ch)*n+k]
+					}
+				}
+			}
+		}
+		mag := tileMagnitude(dy, adj, ga, g.C)
+		dx := make([]float32, len(exact))
+		Conv3x3Winograd(dx, dy, u, ga, g.C)
+		for i, v := range dx {
+			if d := math.Abs(float64(v) - exact[i]); d > 1e-5*mag[i]+1e-30 {
+				t.Fatalf("%+v n=%d: dx[%d] = %v, exact %v (terms' magnitude %v)", g, n, i, v, exact[i], mag[i])
+			}
+		}
+	}
+}
+
 // The transforms' dispatchers (the SIMD128 kernels on js/wasm when the host
 // supplied them, AVX2 in amd64 builds with GOEXPERIMENT=simd) give the bits
 // of the pure-Go expressions.

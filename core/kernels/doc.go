@@ -38,7 +38,8 @@
 //
 // Convolutions (conv.go, winograd.go): Conv3x3Forward is Im2col then Gemm
 // done a block of rows at a time, with the same bits; Conv3x3Winograd, for
-// inference, is Winograd's F(2×2, 3×3), whose transforms are fixed
+// the layers' outputs and input gradients where the shape allows, is
+// Winograd's F(2×2, 3×3), whose transforms are fixed
 // expressions (with lanes across channels in SIMD128 exports on js/wasm and
 // in AVX2 natively) and
 // whose 16 products are Gemm's, so it too gives the same bits everywhere,

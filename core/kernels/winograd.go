@@ -2,22 +2,23 @@ package kernels
 
 import "fmt"
 
-// Winograd F(2×2, 3×3) convolution for inference. A stride-1 3x3
+// Winograd F(2×2, 3×3) convolution. A stride-1 3x3
 // convolution computes each 2×2 block of output pixels from a 4×4 patch of
 // input: Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A. Summed over input channels, the
 // 16 element-wise products become 16 matrix products of tiles×C by C×n,
 // 4 multiplies per output pixel and channel pair instead of 9, so the
 // products do 2.25 times less work than im2col's. On js/wasm, where the
 // products already run at the SIMD128 kernels' peak (a multiply and an add
-// per lane, no fusing), this is what lets inference go faster at all.
+// per lane, no fusing), this is what lets a convolution go faster at all.
 //
 // The result is not the bits of Im2col then Gemm (it rounds different sums
 // of the same terms; TestWinogradMatchesDirect bounds the difference). It
 // is fixed bits of its own, on every platform: the transforms are fixed
 // expressions of adds, subtracts and halvings, computed per channel (lanes
 // across channels in the SIMD128 and AVX2 versions, never across terms),
-// and the products are Gemm's. Layers use it only for inference: training
-// takes the direct products, whose sums Conv3x3Backward's match.
+// and the products are Gemm's. Layers use it for the forward pass, in
+// training too, and for the input gradient (WinogradAdjointWeights); the
+// weight gradient stays Conv3x3Backward's direct sums.
 
 // winoTileFloats bounds one block's transformed tiles (16 planes of
 // tiles×max(C, n)): 512 KiB, which stays in L2 between the transform and
@@ -42,31 +43,62 @@ func WinogradWeightsLen(c, n int) int { return 16 * c * n }
 // (½,½,½), (½,−½,½) and (0,0,1).
 func WinogradWeights(u, w []float32, c, n int) {
 	checkLen("WinogradWeights", u, 16*c*n, w, 9*c*n, nil, 0)
+	winoWeights(u, w, c, n, false)
+}
+
+// WinogradAdjointWeights sets u (16 planes of n×c) to the transform of the
+// adjoint of w, a Keras kernel [3,3,c,n]: the kernel [3,3,n,c] whose entry
+// (kh, kw, k, ch) is w's (2−kh, 2−kw, ch, k). With stride 1 and "same"
+// padding, input pixel (y, x) meets output pixel (y−kh+1, x−kw+1) through
+// tap (kh, kw), so the input gradient Col2im(dy·wᵀ) is the same kind of
+// convolution of dy with the mirrored taps and swapped channels:
+// Conv3x3Winograd(dx, dy, u, Conv3x3{N, H, W, C: n, Stride: 1}, c).
+func WinogradAdjointWeights(u, w []float32, c, n int) {
+	checkLen("WinogradAdjointWeights", u, 16*c*n, w, 9*c*n, nil, 0)
+	winoWeights(u, w, c, n, true)
+}
+
+// winoWeights is WinogradWeights, or with adjoint WinogradAdjointWeights.
+func winoWeights(u, w []float32, c, n int, adjoint bool) {
 	for ch := range c {
 		for k := range n {
 			var g [3][3]float32
 			for kh := range 3 {
 				for kw := range 3 {
-					g[kh][kw] = w[((kh*3+kw)*c+ch)*n+k]
+					if adjoint {
+						g[kh][kw] = w[(((2-kh)*3+2-kw)*c+ch)*n+k]
+					} else {
+						g[kh][kw] = w[((kh*3+kw)*c+ch)*n+k]
+					}
 				}
 			}
-			var t [4][3]float32 // G·g
-			for kw := range 3 {
-				g0, g1, g2 := g[0][kw], g[1][kw], g[2][kw]
-				t[0][kw] = g0
-				t[1][kw] = (g0 + g1 + g2) * 0.5
-				t[2][kw] = (g0 - g1 + g2) * 0.5
-				t[3][kw] = g2
+			o := ch*n + k
+			if adjoint {
+				o = k*c + ch
 			}
-			for i := range 4 {
-				t0, t1, t2 := t[i][0], t[i][1], t[i][2]
-				o := (i*4*c+ch)*n + k
-				u[o] = t0
-				u[o+c*n] = (t0 + t1 + t2) * 0.5
-				u[o+2*c*n] = (t0 - t1 + t2) * 0.5
-				u[o+3*c*n] = t2
-			}
+			winoKernel(u, &g, o, c*n)
 		}
+	}
+}
+
+// winoKernel stores G g Gᵀ of one channel pair at u[o], u[o+plane], ...:
+// entry (i, j) of the 4×4 result in plane 4i+j.
+func winoKernel(u []float32, g *[3][3]float32, o, plane int) {
+	var t [4][3]float32 // G·g
+	for kw := range 3 {
+		g0, g1, g2 := g[0][kw], g[1][kw], g[2][kw]
+		t[0][kw] = g0
+		t[1][kw] = (g0 + g1 + g2) * 0.5
+		t[2][kw] = (g0 - g1 + g2) * 0.5
+		t[3][kw] = g2
+	}
+	for i := range 4 {
+		t0, t1, t2 := t[i][0], t[i][1], t[i][2]
+		q := o + 4*i*plane
+		u[q] = t0
+		u[q+plane] = (t0 + t1 + t2) * 0.5
+		u[q+2*plane] = (t0 - t1 + t2) * 0.5
+		u[q+3*plane] = t2
 	}
 }
 

@@ -45,8 +45,8 @@ func checksumOf(data ...[]float32) string {
 // twentySteps trains a fresh model of the given kind for 20 steps at batch 8
 // on synthetic digits and returns the checksum of its weights and of its
 // inference outputs on the 64 digits: the classifier's logits, the VAE's
-// z_mean and the decoding of z_mean (inference takes other kernels than
-// training: Winograd convolutions).
+// z_mean and the decoding of z_mean (inference takes other paths than
+// training: batch norm's moving statistics, no dropout).
 func twentySteps(kind string) (weights, inference string) {
 	x, labels := synthDigits(64, 10)
 	bx, by := nn.NewTensor(8, 28, 28, 1), make([]uint8, 8)

@@ -21,9 +21,10 @@ type Conv2D struct {
 	// has no use for: Backward then returns nil.
 	NoInputGrad bool
 
-	geom kernels.Conv3x3
-	x    *tensor.Dense // the last training input, for the weight gradient
-	wino []float32     // the kernel's Winograd transform, for inference
+	geom    kernels.Conv3x3
+	x       *tensor.Dense // the last training input, for the weight gradient
+	wino    []float32     // the kernel's Winograd transform, for the forward pass
+	winoAdj []float32     // its adjoint's, for the input gradient
 
 	trained bool // whether the last Forward was a training one (x is its)
 	y, dx   buffer
@@ -69,13 +70,11 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	if train {
 		l.x = x
 	}
-	// Training takes the direct products, whose bits the backward pass's
-	// sums match.
-	if !train && kernels.WinogradOK(g, l.Out) {
-		// Inference takes the 2.25× cheaper Winograd products where the
-		// shape allows (the same choice on every platform, so the same
-		// bits); the kernel's transform is redone per call, a small cost
-		// next to the products, so it can never be stale.
+	if kernels.WinogradOK(g, l.Out) {
+		// The 2.25× cheaper Winograd products where the shape allows (the
+		// same choice on every platform, so the same bits); the kernel's
+		// transform is redone per call, a small cost next to the
+		// products, so it can never be stale.
 		l.wino = grow(l.wino, kernels.WinogradWeightsLen(l.In, l.Out))
 		kernels.WinogradWeights(l.wino, l.W.Data(), l.In, l.Out)
 		kernels.Conv3x3Winograd(y, f32(x), l.wino, g, l.Out)
@@ -98,6 +97,16 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	var dx []float32
 	if !l.NoInputGrad {
 		dxt, dx = l.dx.get(g.N, g.H, g.W, l.In)
+	}
+	if dx != nil && kernels.WinogradOK(g, l.Out) {
+		// The input gradient is itself a stride-1 convolution, of dy with
+		// the adjoint kernel, so it takes Winograd's products as the
+		// forward pass did; the weight gradient stays direct.
+		l.winoAdj = grow(l.winoAdj, kernels.WinogradWeightsLen(l.Out, l.In))
+		kernels.WinogradAdjointWeights(l.winoAdj, l.W.Data(), l.In, l.Out)
+		adj := kernels.Conv3x3{N: g.N, H: g.H, W: g.W, C: l.Out, Stride: 1}
+		kernels.Conv3x3Winograd(dx, d, l.winoAdj, adj, l.In)
+		dx = nil
 	}
 	kernels.Conv3x3Backward(dx, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
 	return dxt

@@ -44,6 +44,9 @@ func TestConv2DGradient(t *testing.T) {
 		h, w, in, out, s int
 	}{
 		{"stride1", 5, 6, 2, 3, 1},
+		// Channels in fours and an even size: Winograd's products, for
+		// the forward pass and the input gradient.
+		{"stride1-winograd", 4, 6, 4, 8, 1},
 		{"stride2-even", 6, 6, 2, 3, 2},
 		{"stride2-odd", 5, 7, 3, 2, 2},
 	} {

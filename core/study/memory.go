@@ -33,8 +33,8 @@ const MemoryCeiling int64 = 1280 << 20
 // gradient buffers, except the first conv of each model, whose input
 // gradient nothing uses. No conv keeps an im2col matrix: training and
 // inference alike build it a block of rows at a time in the kernels'
-// scratch (core/kernels), and inference takes Winograd's products where a
-// conv's shape allows. The buffers grow to the largest batch a model has
+// scratch (core/kernels), and the forward pass and the input gradient take
+// Winograd's products where a conv's shape allows. The buffers grow to the largest batch a model has
 // seen and are never shrunk. See core/nn.
 const (
 	// Classifier, any forward pass (training or inference): its four convs'
@@ -64,8 +64,9 @@ const (
 	vaeTrainFloats = 60 + 824 + 40 + 40 + 64 + 113700 + 188224
 
 	// Per model, whatever the batch: the Winograd transforms of the kernels
-	// of the convs that take them in inference (16·(16·16 + 16·64 + 64·64)
-	// in the classifier, 16·2·64·64 in the VAE's encoder).
+	// of the convs that take them (16·(16·16 + 16·64 + 64·64) in the
+	// classifier, 16·2·64·64 in the VAE's encoder); a model in training
+	// also holds those of their adjoints, for the input gradients.
 	clfWinogradFloats = 86016
 	vaeWinogradFloats = 131072
 	// kernelScratchFloats is the kernels' scratch, shared by every model:
@@ -167,12 +168,12 @@ func EstimateMemory(c Config) Memory {
 	}
 
 	batch := int64(c.Batch)
-	m.Classifier = f32 * (5*clfParams + clfWinogradFloats + kernelScratchFloats +
+	m.Classifier = f32 * (5*clfParams + 2*clfWinogradFloats + kernelScratchFloats +
 		max(batch, evalBatch)*(clfForwardFloats+data.Pixels) + batch*clfTrainFloats)
 
 	if c.needsVAE() {
 		vb := int64(c.VAEBatch)
-		m.VAE = f32 * ((3+int64(len(c.SnapshotEpochs)))*vaeParams + vaeWinogradFloats +
+		m.VAE = f32 * ((3+int64(len(c.SnapshotEpochs)))*vaeParams + 2*vaeWinogradFloats +
 			max(vb, genBatch)*(vaeEncodeFloats+vaeDecodeFloats+data.Pixels) + vb*vaeTrainFloats +
 			2*n*20)
 	}
