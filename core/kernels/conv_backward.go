@@ -18,8 +18,9 @@ package kernels
 // gradient dy (Rows()×n), and, when dx is non-nil, sets dx to the input
 // gradient Col2im(dy·wᵀ) for the kernel w (Cols()×n). Its results are the
 // bits of Im2col, GemmTA(dw, cols, dy, Cols(), n, Rows(), true),
-// GemmTB(dcols, dy, w, Rows(), Cols(), n, false) and Col2im(dx, dcols, g).
-// It panics with ErrShape if a slice is too short.
+// GemmTB(dcols, dy, w, Rows(), Cols(), n, false) and Col2im(dx, dcols, g)
+// (for a stride-1 convolution to one channel by another way,
+// convBwdDataOneChannel). It panics with ErrShape if a slice is too short.
 func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 	rows, k := g.Rows(), g.Cols()
 	checkDims("Conv3x3Backward", rows, n, k)
@@ -48,6 +49,10 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 		j.exec(np)
 	}
 	if dx == nil {
+		return
+	}
+	if n == 1 && g.Stride == 1 {
+		convBwdDataOneChannel(dx, dy, w, g)
 		return
 	}
 	// The input gradient: images are independent, so cores take whole
@@ -108,4 +113,29 @@ func convBwdDataRange(dx, dy, w []float32, g Conv3x3, n, n0, n1 int, s *scratch)
 			col2imRows(dx, blk, g, b0, b1)
 		}
 	}
+}
+
+// convBwdDataOneChannel sets dx to the input gradient of a stride-1
+// convolution to one channel (the VAE's last) as a convolution of dy, one
+// channel, with the adjoint kernel (taps mirrored): Conv3x3Forward with
+// k = 9 products of full SIMD width, where GemmTB's k = 1 products write a
+// column gradient as large as the column matrix only for Col2im to read it
+// back. The bits are Col2im's: input pixel (y, x) meets output pixel
+// (y+kh'−1, x+kw'−1) through the adjoint's tap (kh', kw'), so increasing
+// taps add the same rounded products dy·w in Col2im's order of output
+// pixels. The adjoint's taps that fall outside the image add products of
+// +0, which change no sum: a sum that starts from +0 and adds finite
+// products is never −0, so x + (±0) = x throughout. (Col2im's terms are
+// +0 + dy·w, the same value for the same reason.)
+func convBwdDataOneChannel(dx, dy, w []float32, g Conv3x3) {
+	s := scratchPool.get()
+	defer scratchPool.put(s)
+	if cap(s.wt) < 9*g.C {
+		s.wt = make([]float32, 9*g.C)
+	}
+	adj := s.wt[:9*g.C]
+	for t := range 9 {
+		copy(adj[t*g.C:(t+1)*g.C], w[(8-t)*g.C:(9-t)*g.C])
+	}
+	Conv3x3Forward(dx, dy, adj, Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}, g.C)
 }

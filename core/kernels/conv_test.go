@@ -21,6 +21,10 @@ var convShapes = []struct {
 	{Conv3x3{N: 5, H: 14, W: 14, C: 64, Stride: 1}, 64},
 	{Conv3x3{N: 4, H: 14, W: 14, C: 16, Stride: 1}, 8},
 	{Conv3x3{N: 3, H: 28, W: 28, C: 32, Stride: 1}, 1},
+	// One output channel: stride 1 takes the adjoint convolution for the
+	// input gradient, stride 2 the column gradient.
+	{Conv3x3{N: 2, H: 5, W: 7, C: 3, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 6, W: 5, C: 2, Stride: 2}, 1},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
