@@ -253,20 +253,27 @@ function onJobEvent(m, job) {
   const run = job.run;
   if (!app.active.includes(run)) return; // a run already ended (failed, stopped)
   switch (m.type) {
-    case 'started':
+    case 'started': {
       job.config = m.config;
+      // A part that echoes another's VAE has a shorter one: it says
+      // nothing of the run's config.
+      if (job.echo) break;
       // The run's config with the worker's defaults filled in, and all of
-      // its arms when it was split.
-      run.config = { ...m.config, arms: run.wantArms };
+      // its arms and levels when it was split.
+      const { levels, ...config } = m.config;
+      run.config = { ...config, arms: run.wantArms };
       break;
+    }
     case 'progress':
+      // The VAE of a part that echoes another's is that part's VAE again.
+      if (job.echo && m.stage === 'train VAE') break;
       onProgress(m, run);
       break;
     case 'samples':
       onSamples(m, run);
       break;
     case 'snapshot':
-      run.snapshots.push(m.snapshot);
+      if (!job.echo) run.snapshots.push(m.snapshot);
       break;
     case 'armDone':
       onArmDone(m, run);
@@ -352,8 +359,8 @@ app.runSeeds = (seeds) => {
 };
 
 // launchAll starts runs ({config, raw, label, grid}) on the pool. A single
-// run is split into parts that train at once (the baseline beside the
-// rest) when the pool has more than one worker; several runs (a grid) go to
+// run is split into parts that train at once (pool.js splitRun) when the
+// pool has more than one worker; several runs (a grid) go to
 // the workers whole, in the order given. app.run, the run shown in
 // Progress, is the first unfinished one.
 function launchAll(items) {
@@ -369,8 +376,8 @@ function launchAll(items) {
       startedAt: performance.now(), snapshots: [], arms: [], firstStepAt: 0, evalDone: 0, parts: [],
       curves: { vae: new Map(), loss: new Map(), acc: new Map() }, samples: new Map(), last: '', partText: new Map(),
     };
-    const split = items.length === 1 && pool.size > 1 ? splitRun(it.config) : [it.config];
-    for (const config of split) run.parts.push({ run, config, runId: nextRunId++, startId: 0, result: null });
+    const split = items.length === 1 && pool.size > 1 ? splitRun(it.config) : [{ config: it.config, echo: false }];
+    for (const { config, echo } of split) run.parts.push({ run, config, echo, runId: nextRunId++, startId: 0, result: null });
     app.active.push(run);
   }
   setState('running');
@@ -740,7 +747,7 @@ async function finishRun(run) {
   const last = app.active.length === 0;
   // Save the run's models (and move those a helper trained to the primary,
   // which serves the pictures) before a helper takes its next job or ends.
-  const keeping = keepWeights(run);
+  const keeping = keepWeights(run, r.arms || []);
   app.keeping = keeping;
   if (run === app.run) {
     for (const [, row] of stageRows) {
@@ -953,10 +960,20 @@ async function padTestDigit() {
 // keepWeights saves a finished run's models in IndexedDB (restored after a
 // reload) and gives the primary those a helper trained. Each model comes
 // from the worker that trained it; the export requests are all posted at
-// once, before the worker can be given its next job.
-function keepWeights(run) {
+// once, before the worker can be given its next job. arms are the run's,
+// in the order one worker trains them: each worker keeps its augmented
+// classifier with the best validation accuracy (the first of a tie), so
+// the run's is that of the part that trained the best of all.
+function keepWeights(run, arms) {
+  let best = null;
+  for (const a of arms) {
+    if (a.arm !== 'baseline' && a.arm !== 'step-matched' && (!best || a.val_acc > best.val_acc)) best = a;
+  }
   const holder = (which) => {
-    const part = run.parts.find((p) => p.config.arms.some((a) => (which === 'baseline') === (a === 'baseline')));
+    let part;
+    if (which === 'baseline') part = run.parts.find((p) => p.config.arms.includes('baseline'));
+    else if (which === 'augmented') part = run.parts.find((p) => best && p.result && (p.result.arms || []).includes(best));
+    else part = run.parts.find((p) => !p.echo && p.config.arms.some((a) => a !== 'baseline'));
     return part && part.trainer;
   };
   return Promise.all(['baseline', 'augmented', 'vae'].map(async (which) => {

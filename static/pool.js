@@ -170,29 +170,46 @@ export class Pool {
   }
 }
 
+// VAE_ARMS sample the VAE, at every level of the run.
+const VAE_ARMS = ['vae', 'vae+classic', 'noise'];
+
 // splitRun cuts a run's config into parts that can train at once on
-// separate workers: the baseline alone, and every other arm (the VAE and
-// what depends on it). Each part is a study.Run of its own; the arms draw
-// from their own random streams, so the parts give the numbers the whole
-// run gives (core/study TestSplitRunGivesTheSameArms).
+// separate workers, each a study.Run of its own: {config, echo}. With
+// several VAE levels, the arms of the later levels train on one worker
+// (levels), and everything else on another, whose VAE trains only to the
+// first snapshot: the same VAE up to there, so it echoes the other part's
+// VAE progress and snapshot (echo: the page shows the other's). Otherwise
+// the baseline trains alone beside the other arms. Every arm draws from
+// its own random streams, so the parts give the numbers the whole run
+// gives (core/study TestSplitRunGivesTheSameArms).
 export function splitRun(config) {
   const arms = config.arms || [];
-  if (!arms.includes('baseline') || arms.length < 2) return [config];
+  const epochs = config.snapshot_epochs || [];
+  if (arms.some((a) => VAE_ARMS.includes(a)) && epochs.length > 1) {
+    const later = arms.filter((a) => VAE_ARMS.includes(a) || a === 'step-matched');
+    return [
+      { config: { ...config, arms: later, levels: epochs.slice(1).map((_, i) => i + 1) }, echo: false },
+      { config: { ...config, vae_epochs: epochs[0], snapshot_epochs: [epochs[0]] }, echo: true },
+    ];
+  }
+  if (!arms.includes('baseline') || arms.length < 2) return [{ config, echo: false }];
   return [
-    { ...config, arms: arms.filter((a) => a !== 'baseline') },
-    { ...config, arms: ['baseline'] },
+    { config: { ...config, arms: arms.filter((a) => a !== 'baseline') }, echo: false },
+    { config: { ...config, arms: ['baseline'] }, echo: false },
   ];
 }
 
 // mergeResults puts the parts' study.Results back into one, the arms in the
-// order one worker would have trained them (baseline first).
+// order one worker would have trained them: the baseline, then for each k
+// in turn its arms by level (classic first), each level's arms in the
+// order of the part that trained them. The snapshots are those of the part
+// that trained the VAE furthest.
 export function mergeResults(config, parts, seconds) {
-  const withVAE = parts.find((r) => r.snapshots && r.snapshots.length) || parts[0];
-  const arms = [];
-  for (const r of [...parts].sort((a, b) => rank(a) - rank(b))) arms.push(...(r.arms || []));
+  const withVAE = parts.reduce((best, r) => ((r.snapshots || []).length > (best.snapshots || []).length ? r : best), parts[0]);
+  const ks = config.k || [];
+  const key = (a) => (a.arm === 'baseline' ? [0, 0, 0] : [1, ks.indexOf(a.k), a.arm === 'classic' ? -1 : a.vae_level]);
+  const arms = parts.flatMap((r) => r.arms || []).map((a, i) => ({ a, i, key: key(a) }))
+    .sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1] || x.key[2] - y.key[2] || x.i - y.i)
+    .map((x) => x.a);
   return { ...withVAE, config, arms, seconds };
-}
-
-function rank(r) {
-  return (r.arms || []).some((a) => a.arm === 'baseline') ? 0 : 1;
 }

@@ -23,6 +23,12 @@ type Config struct {
 	VAEBatch       int   `json:"vae_batch"`
 	VAEEpochs      int   `json:"vae_epochs"`
 	SnapshotEpochs []int `json:"snapshot_epochs"`
+	// Levels, when not empty, limits the arms that sample the VAE (and
+	// their step-matched controls) to these levels, indexes into
+	// SnapshotEpochs; the VAE still trains for VAEEpochs. The page's pool
+	// splits a run by level with it, so that the arms of the last level
+	// train beside those of the first.
+	Levels []int `json:"levels,omitempty"`
 
 	// Classifier training with Adam(2e-4, 0.9, 0.99, clip 1, decay 1e-8):
 	// validation accuracy is measured every EvalEvery steps on ValSize
@@ -171,8 +177,18 @@ func (c Config) Validate() error {
 			return fmt.Errorf("snapshot epochs %v: want increasing values from 1 to the VAE epochs (%d)", c.SnapshotEpochs, c.VAEEpochs)
 		}
 	}
+	for i, l := range c.Levels {
+		if l < 0 || l >= len(c.SnapshotEpochs) || (i > 0 && l <= c.Levels[i-1]) {
+			return fmt.Errorf("levels %v: want increasing indexes into the %d snapshot epochs", c.Levels, len(c.SnapshotEpochs))
+		}
+	}
 	// Last, so that the estimate's inputs are known to be in range.
 	return c.checkMemory()
+}
+
+// trainsLevel reports whether the arms of VAE level l train.
+func (c Config) trainsLevel(l int) bool {
+	return len(c.Levels) == 0 || slices.Contains(c.Levels, l)
 }
 
 // controlAt reports whether the control arms train at k.

@@ -27,6 +27,8 @@ func TestValidateRefuses(t *testing.T) {
 		{"batch zero", func(c *Config) { c.Batch = 0 }, "batch"},
 		{"snapshots past epochs", func(c *Config) { c.SnapshotEpochs = []int{5, 99} }, "snapshot epochs"},
 		{"snapshots not increasing", func(c *Config) { c.SnapshotEpochs = []int{5, 5} }, "snapshot epochs"},
+		{"level past the snapshots", func(c *Config) { c.Levels = []int{len(c.SnapshotEpochs)} }, "levels"},
+		{"levels not increasing", func(c *Config) { c.SnapshotEpochs, c.Levels = []int{1, 2}, []int{1, 0} }, "levels"},
 		{"patience zero", func(c *Config) { c.Patience = 0 }, "patience"},
 		{"val size tiny", func(c *Config) { c.ValSize = 1 }, "validation size"},
 	}

@@ -97,6 +97,9 @@ func Run(ctx context.Context, cfg Config, d *Data, h Hooks) (*Result, error) {
 			}
 		}
 		for _, lv := range levels {
+			if !cfg.trainsLevel(lv.Level) {
+				continue
+			}
 			loadParams(vae.Params(), lv.weights)
 			first := -1 // index in res.Arms of the level's first augmented arm
 			for _, arm := range []string{ArmVAE, ArmVAEClassic, ArmNoise} {

@@ -595,14 +595,18 @@ async function main() {
         for (let i = 0; i < 50 && page.workers().length > 1; i++) await page.waitForTimeout(100);
         return { pool: await page.evaluate(() => window.vaeaug.pool.helpers.length), page: page.workers().length - 1 };
       };
-      const one = await finished(`${server.base}/?${SMALL}&workers=1&autorun=1`);
+      // Two VAE levels, so that two workers split the run by level: the
+      // last level's arms on one, the rest on the other (pool.js splitRun).
+      const q = `${SMALL}&levels=1,2`;
+      const one = await finished(`${server.base}/?${q}&workers=1&autorun=1`);
       const ref = one.results.at(-1);
       assert(one.maxBusy === 1 && !ref.workers, `one worker: ${one.maxBusy} busy, result workers ${ref.workers}`);
-      // The same run on two workers: the baseline on one, the rest on the
-      // other (pool.js splitRun).
-      const two = await finished(`${server.base}/?${SMALL}&workers=2&autorun=1`);
+      // The same run on two workers.
+      const two = await finished(`${server.base}/?${q}&workers=2&autorun=1`);
       const split = two.results.at(-1);
       assert(two.maxBusy === 2 && split.workers === 2, `two workers: ${two.maxBusy} busy, result workers ${split.workers}`);
+      const parts = await page.evaluate(() => window.vaeaug.run.parts.map((p) => ({ echo: p.echo, levels: p.config.levels || null })));
+      assert(JSON.stringify(parts) === '[{"echo":false,"levels":[1]},{"echo":true,"levels":null}]', 'not split by level: ' + JSON.stringify(parts));
       assert(strip(split.arms) === strip(ref.arms), `the split run scored differently:\n${strip(split.arms)}\nagainst\n${strip(ref.arms)}`);
       assert(JSON.stringify(split.snapshots) === JSON.stringify(ref.snapshots), 'the VAE snapshots differ');
       const afterRun = await helpersLeft();
@@ -614,8 +618,14 @@ async function main() {
       const base = split.arms.find((a) => a.arm === 'baseline');
       assert(pred.base && pred.aug && pred.base.testAcc === base.test_acc,
         `the primary serves ${JSON.stringify(pred)}; the run's baseline scored ${base.test_acc}`);
+      // ... and the augmented classifier one worker keeps: the best by
+      // validation accuracy, the first of a tie, whichever part trained it.
+      const best = split.arms.filter((a) => a.arm !== 'baseline' && a.arm !== 'step-matched')
+        .reduce((b, a) => (!b || a.val_acc > b.val_acc ? a : b), null);
+      assert(pred.aug.arm === best.arm && pred.aug.k === best.k && pred.aug.level === best.vae_level && pred.aug.testAcc === best.test_acc,
+        `the primary serves the augmented ${JSON.stringify(pred.aug)}; the run's best is ${JSON.stringify(best)}`);
       // Independent runs side by side: seed 1 as above, seed 2 beside it.
-      await page.goto(`${server.base}/?${SMALL}&workers=2`);
+      await page.goto(`${server.base}/?${q}&workers=2`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
       const n0 = await page.evaluate(() => window.vaeaug.results.length);
       assert(await page.evaluate(() => window.vaeaug.runSeeds([1, 2])), 'runSeeds refused the form');
