@@ -151,7 +151,9 @@ var trainConvs = []struct {
 // gradient (GemmTA with acc), "dx" its column gradient from the transposed
 // kernel. Where WinogradOK, the layers take Winograd's products for the
 // output and the input gradient instead: "wino-fwd" and "wino-dx" are one of
-// the 16 products of a block of tiles (Conv3x3Winograd).
+// the 16 products of a block of tiles (Conv3x3Winograd). A stride-1 conv to
+// one channel takes its input gradient as a one-channel convolution
+// ("adj-dx").
 func BenchmarkGemmConv(b *testing.B) {
 	for _, s := range trainConvs {
 		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
@@ -162,7 +164,13 @@ func BenchmarkGemmConv(b *testing.B) {
 			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
 		} else {
 			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
-			b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
+			if n == 1 && g.Stride == 1 {
+				// convBwdDataOneChannel: the adjoint convolution of dy.
+				one := Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}
+				b.Run(s.name+"/adj-dx", func(b *testing.B) { benchGemm(b, Gemm, convBlockRows(one), g.C, 9) })
+			} else {
+				b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
+			}
 		}
 		b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
 	}
