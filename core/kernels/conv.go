@@ -34,6 +34,14 @@ func Conv3x3Forward(y, x, w []float32, g Conv3x3, n int) {
 	rows, k := g.Rows(), g.Cols()
 	checkDims("Conv3x3Forward", rows, n, k)
 	checkLen("Conv3x3Forward", y, rows*n, x, g.N*g.H*g.W*g.C, w, k*n)
+	convForward(y, x, w, g, n, nil)
+}
+
+// convForward is Conv3x3Forward past its checks. Its serial path works in
+// s, or in a scratch of the pool when s is nil: a caller that holds a
+// scratch (for w, say) passes it rather than make the pool keep a second.
+func convForward(y, x, w []float32, g Conv3x3, n int, s *scratch) {
+	rows, k := g.Rows(), g.Cols()
 	if rows == 0 || n == 0 {
 		return
 	}
@@ -43,9 +51,11 @@ func Conv3x3Forward(y, x, w []float32, g Conv3x3, n int) {
 	}
 	np := parts(rows * k * n)
 	if np == 1 {
-		s := scratchPool.get()
+		if s == nil {
+			s = scratchPool.get()
+			defer scratchPool.put(s)
+		}
 		convRange(y, x, w, g, n, 0, rows, s)
-		scratchPool.put(s)
 		return
 	}
 	j := getJob(opConv)

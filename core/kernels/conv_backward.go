@@ -29,9 +29,11 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 	checkLen("Conv3x3Backward", w, k*n, nil, 0, nil, 0)
 	if dx != nil {
 		checkLen("Conv3x3Backward", dx, imgs, nil, 0, nil, 0)
-		clear(dx[:imgs])
 	}
 	if rows == 0 || n == 0 || k == 0 {
+		if dx != nil {
+			clear(dx[:imgs])
+		}
 		return
 	}
 	// The weight gradient: its columns are independent, so cores take
@@ -55,8 +57,10 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 		convBwdDataOneChannel(dx, dy, w, g)
 		return
 	}
-	// The input gradient: images are independent, so cores take whole
-	// images, each a block of rows at a time.
+	// The input gradient, added up from +0 by col2im: images are
+	// independent, so cores take whole images, each a block of rows at a
+	// time.
+	clear(dx[:imgs])
 	if np = min(np, g.N); np == 1 {
 		s := scratchPool.get()
 		convBwdDataRange(dx, dy, w, g, n, 0, g.N, s)
@@ -137,5 +141,6 @@ func convBwdDataOneChannel(dx, dy, w []float32, g Conv3x3) {
 	for t := range 9 {
 		copy(adj[t*g.C:(t+1)*g.C], w[(8-t)*g.C:(9-t)*g.C])
 	}
-	Conv3x3Forward(dx, dy, adj, Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}, g.C)
+	// Every element of dx is written, so it is not cleared first.
+	convForward(dx, dy, adj, Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}, g.C, s)
 }

@@ -34,8 +34,8 @@ const MemoryCeiling int64 = 1280 << 20
 // gradient nothing uses. No conv keeps an im2col matrix: training and
 // inference alike build it a block of rows at a time in the kernels'
 // scratch (core/kernels), and the forward pass and the input gradient take
-// Winograd's products where a conv's shape allows. The buffers grow to the largest batch a model has
-// seen and are never shrunk. See core/nn.
+// Winograd's products where a conv's shape allows. The buffers grow to the
+// largest batch a model has seen and are never shrunk. See core/nn.
 const (
 	// Classifier, any forward pass (training or inference): its four convs'
 	// outputs (4·12,544), batch-norm outputs and normalised inputs
