@@ -85,6 +85,7 @@ function simdImports() {
 		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
 		winoin: (v, vs, d, rs, c, count) => k.winoin(v, vs, d, rs, c, count),
 		winoout: (y, ys, m, ms, n, count) => k.winoout(y, ys, m, ms, n, count),
+		winody: (e, es, dy, ys, n, count) => k.winody(e, es, dy, ys, n, count),
 	};
 	if (!useSIMD) {
 		for (const name of Object.keys(imports)) {

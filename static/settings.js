@@ -26,7 +26,7 @@ const MEM = {
   vaeTrain: 60 + 824 + 40 + 40 + 64 + 113700 + 188224,
   clfWinograd: 86016, // per model, float32 (twice in a model in training: its adjoints')
   vaeWinograd: 131072,
-  kernelScratch: 12288 + 65536 + 263168 + 36864,
+  kernelScratch: 12288 + 65536 + 263680 + 36864,
   clfParams: 1660602,
   vaeParams: 828941,
   examples: 60000 + 10000, // MNIST images held, 784 + 1 + 8 bytes each

@@ -136,6 +136,7 @@ const simd = {
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => simd.kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
     winoin: (v, vs, d, rs, c, count) => simd.kernels.winoin(v, vs, d, rs, c, count),
     winoout: (y, ys, m, ms, n, count) => simd.kernels.winoout(y, ys, m, ms, n, count),
+    winody: (e, es, dy, ys, n, count) => simd.kernels.winody(e, es, dy, ys, n, count),
   },
 };
 

@@ -15,3 +15,7 @@ func avxRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int
 // transforms are pure Go (or SIMD128 on js/wasm).
 func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
 func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
+
+// avxWinoDy reports false: without AVX2 the output gradient's Winograd
+// transform is pure Go (or SIMD128 on js/wasm).
+func avxWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }

@@ -150,29 +150,32 @@ var trainConvs = []struct {
 // from memory): "fwd" is the block's output, "dw" its share of the weight
 // gradient (GemmTA with acc), "dx" its column gradient from the transposed
 // kernel. Where WinogradOK, the layers take Winograd's products for the
-// output and the input gradient instead: "wino-fwd" and "wino-dx" are one of
-// the 16 products of a block of tiles (Conv3x3Winograd). A stride-1 conv to
+// output and the gradients instead: "wino-fwd" and "wino-dx" are one of
+// the 16 products of a block of tiles (Conv3x3Winograd), "wino-dw" one of
+// those of Conv3x3WinogradWeightGrad (GemmTA with acc). A stride-1 conv to
 // one channel takes its input gradient as a one-channel convolution
 // ("adj-dx").
 func BenchmarkGemmConv(b *testing.B) {
 	for _, s := range trainConvs {
 		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
-		if WinogradOK(g, n) {
+		switch {
+		case WinogradOK(g, n):
 			adj := Conv3x3{N: g.N, H: g.H, W: g.W, C: n, Stride: 1}
-			tf, td := winoBlockTiles(g, n), winoBlockTiles(adj, g.C)
+			tf, td, tw := winoBlockTiles(g, n), winoBlockTiles(adj, g.C), winoGradBlockTiles(g, n)
 			b.Run(s.name+"/wino-fwd", func(b *testing.B) { benchGemm(b, Gemm, tf, n, g.C) })
 			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
-		} else {
+			b.Run(s.name+"/wino-dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, g.C, n, tw) })
+		case n == 1 && g.Stride == 1:
+			// convBwdDataOneChannel: the adjoint convolution of dy.
+			one := Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}
 			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
-			if n == 1 && g.Stride == 1 {
-				// convBwdDataOneChannel: the adjoint convolution of dy.
-				one := Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}
-				b.Run(s.name+"/adj-dx", func(b *testing.B) { benchGemm(b, Gemm, convBlockRows(one), g.C, 9) })
-			} else {
-				b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
-			}
+			b.Run(s.name+"/adj-dx", func(b *testing.B) { benchGemm(b, Gemm, convBlockRows(one), g.C, 9) })
+			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
+		default:
+			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
+			b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
+			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
 		}
-		b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
 	}
 }
 

@@ -36,14 +36,16 @@
 // with lanes only across channels or independent elements, so each output
 // keeps its serial order and all three give the same bits.
 //
-// Convolutions (conv.go, winograd.go): Conv3x3Forward is Im2col then Gemm
-// done a block of rows at a time, with the same bits; Conv3x3Winograd, for
-// the layers' outputs and input gradients where the shape allows, is
-// Winograd's F(2×2, 3×3), whose transforms are fixed
-// expressions (with lanes across channels in SIMD128 exports on js/wasm and
-// in AVX2 natively) and
-// whose 16 products are Gemm's, so it too gives the same bits everywhere,
-// though not those of the direct sum.
+// Convolutions (conv.go, conv_backward.go, winograd.go, winograd_grad.go):
+// Conv3x3Forward and Conv3x3Backward are Im2col, Gemm, GemmTA, GemmTB and
+// Col2im done a block of rows at a time, with the same bits. Where the
+// shape allows, the layers take Winograd instead: Conv3x3Winograd,
+// F(2×2, 3×3), for the outputs and input gradients, and
+// Conv3x3WinogradWeightGrad, F(3×3, 2×2), for the weight gradients. Their
+// transforms are fixed expressions (with lanes across channels in SIMD128
+// exports on js/wasm, and for the forward ones in AVX2 natively) and their
+// 16 products are Gemm's and GemmTA's, so they too give the same bits
+// everywhere, though not those of the direct sums.
 //
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with

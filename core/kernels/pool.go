@@ -52,12 +52,13 @@ const (
 	opConvBwdWeights
 	opConvBwdData
 	opWino
+	opWinoGrad
 )
 
 // usesScratch reports whether a chunk of the op needs packing or block
 // buffers.
 func (o op) usesScratch() bool {
-	return o == opGemm || o == opGemmTA || o == opGemmTB || o == opConv || o == opConvBwdWeights || o == opConvBwdData || o == opWino
+	return o == opGemm || o == opGemmTA || o == opGemmTB || o == opConv || o == opConvBwdWeights || o == opConvBwdData || o == opWino || o == opWinoGrad
 }
 
 // job is one parallel call: its operands, how its output is cut into chunks
@@ -182,6 +183,8 @@ func (j *job) run() {
 			convBwdDataRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWino:
 			winoRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
+		case opWinoGrad:
+			winoGradRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:
 			col2imRange(j.c, j.a, j.g, lo, hi)
 		}

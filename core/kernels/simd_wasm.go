@@ -53,6 +53,13 @@ func simdWinoInKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count
 //go:noescape
 func simdWinoOutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, count int32)
 
+// simdWinoDyKernel is winoDyGo (winograd_grad.go) with lanes across
+// channels, under the same conditions.
+//
+//go:wasmimport simd winody
+//go:noescape
+func simdWinoDyKernel(e unsafe.Pointer, es int32, dy unsafe.Pointer, ys, n, count int32)
+
 // simdOK is whether the host supplied the kernels.
 var simdOK = simdAvailable() != 0
 
@@ -252,5 +259,17 @@ func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
 	_ = y[2*(count-1)*n+ys+2*n-1]
 	_ = m[(count-1)*n+15*ms+n-1]
 	simdWinoOutKernel(unsafe.Pointer(&y[0]), int32(ys), unsafe.Pointer(&m[0]), int32(ms), int32(n), int32(count))
+	return true
+}
+
+// simdWinoDy runs the output gradient's Winograd transform on the SIMD
+// kernels, as simdWinoOut runs the output's.
+func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = e[(count-1)*n+15*es+n-1]
+	_ = dy[2*(count-1)*n+ys+2*n-1]
+	simdWinoDyKernel(unsafe.Pointer(&e[0]), int32(es), unsafe.Pointer(&dy[0]), int32(ys), int32(n), int32(count))
 	return true
 }

@@ -98,17 +98,20 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	if !l.NoInputGrad {
 		dxt, dx = l.dx.get(g.N, g.H, g.W, l.In)
 	}
-	if dx != nil && kernels.WinogradOK(g, l.Out) {
-		// The input gradient is itself a stride-1 convolution, of dy with
-		// the adjoint kernel, so it takes Winograd's products as the
-		// forward pass did; the weight gradient stays direct.
+	if !kernels.WinogradOK(g, l.Out) {
+		kernels.Conv3x3Backward(dx, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
+		return dxt
+	}
+	// Both gradients take Winograd's products, as the forward pass did: the
+	// input gradient is itself a stride-1 convolution, of dy with the
+	// adjoint kernel, and the weight gradient a sum of F(3×3, 2×2) tiles.
+	if dx != nil {
 		l.winoAdj = grow(l.winoAdj, kernels.WinogradWeightsLen(l.Out, l.In))
 		kernels.WinogradAdjointWeights(l.winoAdj, l.W.Data(), l.In, l.Out)
 		adj := kernels.Conv3x3{N: g.N, H: g.H, W: g.W, C: l.Out, Stride: 1}
 		kernels.Conv3x3Winograd(dx, d, l.winoAdj, adj, l.In)
-		dx = nil
 	}
-	kernels.Conv3x3Backward(dx, l.W.GradData(), f32(l.x), d, l.W.Data(), g, l.Out)
+	kernels.Conv3x3WinogradWeightGrad(l.W.GradData(), f32(l.x), d, g, l.Out)
 	return dxt
 }
 

@@ -60,6 +60,7 @@ self.onmessage = async (e) => {
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
     winoin: (v, vs, d, rs, c, count) => kernels.winoin(v, vs, d, rs, c, count),
     winoout: (y, ys, m, ms, n, count) => kernels.winoout(y, ys, m, ms, n, count),
+    winody: (e, es, dy, ys, n, count) => kernels.winody(e, es, dy, ys, n, count),
   };
   go.importObject.simd = imports;
   try {

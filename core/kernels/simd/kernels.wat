@@ -14,10 +14,12 @@
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
 ;; gemv (products with one column) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
-;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd), which keep their own orders, described
-;; with them below; last, the Winograd transforms winoin and winoout of
-;; core/kernels/winograd.go. The tile and panel functions of gemm follow one
-;; pattern and were written from a small template; this text is the source.
+;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd),
+;; which keep their own orders, described with them below; last, the
+;; Winograd transforms winoin and winoout of core/kernels/winograd.go and
+;; winody of winograd_grad.go. The tile and panel functions of gemm follow
+;; one pattern and were written from a small template; this text is the
+;; source.
 (module
   (import "go" "mem" (memory 0))
 
@@ -1483,6 +1485,63 @@
       (local.set $o (i32.add (local.get $o) (local.get $n4)))
       (local.set $tile (i32.add (local.get $tile) (i32.const 1)))
       (br $tile)))
+  )
+
+;; winody is winoDyGo (core/kernels/winograd_grad.go) with lanes across
+  ;; channels: count 2x2 blocks of dy side by side, pixel (a, b) of tile t
+  ;; at dy[2t*n + a*ys + b*n + k]; plane 4i+j of A e At goes to
+  ;; e[t*n + (4i+j)*es + k]. A's rows are (1,0), (1,1), (1,-1) and (0,-1):
+  ;; over the rows, r0b = e0b, r1b = e0b + e1b, r2b = e0b - e1b, r3b = -e1b;
+  ;; then over the columns, plane (i, 0..3) is ri0, ri0 + ri1, ri0 - ri1
+  ;; and -ri1. n is a multiple of 4.
+  (func (export "winody") (param $e i32) (param $es i32) (param $dy i32) (param $ys i32) (param $n i32) (param $count i32)
+    (local $es4 i32) (local $ys4 i32) (local $n4 i32)
+    (local $q i32) (local $end i32) (local $o i32) (local $tile i32)
+    (local $e00 v128) (local $e01 v128) (local $e10 v128) (local $e11 v128)
+    (local.set $es4 (i32.shl (local.get $es) (i32.const 2)))
+    (local.set $ys4 (i32.shl (local.get $ys) (i32.const 2)))
+    (local.set $n4 (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $q (local.get $dy))
+    (local.set $o (local.get $e))
+    (block $tiles (loop $tile
+      (br_if $tiles (i32.ge_u (local.get $tile) (local.get $count)))
+      (local.set $end (i32.add (local.get $q) (local.get $n4)))
+      (block $done (loop $group
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $e00 (v128.load (local.get $q)))
+        (local.set $e01 (v128.load (i32.add (local.get $q) (local.get $n4))))
+        (local.set $e10 (v128.load (i32.add (local.get $q) (local.get $ys4))))
+        (local.set $e11 (v128.load (i32.add (i32.add (local.get $q) (local.get $ys4)) (local.get $n4))))
+        ;; row i = 0: r00 = e00, r01 = e01
+        (call $winodyrow (local.get $o) (local.get $es4) (local.get $e00) (local.get $e01))
+        ;; i = 1: e0b + e1b
+        (call $winodyrow (i32.add (local.get $o) (i32.shl (local.get $es4) (i32.const 2)))
+          (local.get $es4) (f32x4.add (local.get $e00) (local.get $e10)) (f32x4.add (local.get $e01) (local.get $e11)))
+        ;; i = 2: e0b - e1b
+        (call $winodyrow (i32.add (local.get $o) (i32.shl (local.get $es4) (i32.const 3)))
+          (local.get $es4) (f32x4.sub (local.get $e00) (local.get $e10)) (f32x4.sub (local.get $e01) (local.get $e11)))
+        ;; i = 3: -e1b
+        (call $winodyrow (i32.add (local.get $o) (i32.mul (local.get $es4) (i32.const 12)))
+          (local.get $es4) (f32x4.neg (local.get $e10)) (f32x4.neg (local.get $e11)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $group)))
+      ;; the next tile's pixels start two pixels right of this one's
+      (local.set $q (i32.add (local.get $q) (local.get $n4)))
+      (local.set $tile (i32.add (local.get $tile) (i32.const 1)))
+      (br $tile)))
+  )
+
+  ;; winodyrow stores the four planes of one row i of winody's tile: r0,
+  ;; r0 + r1, r0 - r1 and -r1, es4 bytes apart from o.
+  (func $winodyrow (param $o i32) (param $es4 i32) (param $r0 v128) (param $r1 v128)
+    (v128.store (local.get $o) (local.get $r0))
+    (local.set $o (i32.add (local.get $o) (local.get $es4)))
+    (v128.store (local.get $o) (f32x4.add (local.get $r0) (local.get $r1)))
+    (local.set $o (i32.add (local.get $o) (local.get $es4)))
+    (v128.store (local.get $o) (f32x4.sub (local.get $r0) (local.get $r1)))
+    (local.set $o (i32.add (local.get $o) (local.get $es4)))
+    (v128.store (local.get $o) (f32x4.neg (local.get $r1)))
   )
 
 )
