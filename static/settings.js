@@ -22,7 +22,7 @@ const MEM = {
   clfForward: 50176 + 100352 + 50176 + 12544 + 1034, // per image, float32
   clfTrain: 7296 + 10 + 7818 + 25088 + 50176 + 50176 + 28224,
   vaeEncode: 250880 + 128 + 40,
-  vaeDecode: 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784,
+  vaeDecode: 50176 + 25088 + 75264 + 784 + 1568 + 784,
   vaeTrain: 60 + 824 + 40 + 40 + 64 + 113700 + 188224,
   clfWinograd: 86016, // per model, float32 (twice in a model in training: its adjoints')
   vaeWinograd: 131072,

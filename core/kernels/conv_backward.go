@@ -50,9 +50,29 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 		j.split(n, 8, 1, np)
 		j.exec(np)
 	}
-	if dx == nil {
+	if dx != nil {
+		convBwdData(dx, dy, w, g, n)
+	}
+}
+
+// Conv3x3BackwardData sets dx to the input gradient Col2im(dy·wᵀ) of a
+// convolution with geometry g, output gradient dy (Rows()×n) and kernel w
+// (Cols()×n), as Conv3x3Backward does: the forward pass of a transposed
+// convolution. It panics with ErrShape if a slice is too short.
+func Conv3x3BackwardData(dx, dy, w []float32, g Conv3x3, n int) {
+	rows, k := g.Rows(), g.Cols()
+	checkDims("Conv3x3BackwardData", rows, n, k)
+	imgs := g.N * g.H * g.W * g.C
+	checkLen("Conv3x3BackwardData", dx, imgs, dy, rows*n, w, k*n)
+	if rows == 0 || n == 0 || k == 0 {
+		clear(dx[:imgs])
 		return
 	}
+	convBwdData(dx, dy, w, g, n)
+}
+
+// convBwdData is the input gradient of Conv3x3Backward, past its checks.
+func convBwdData(dx, dy, w []float32, g Conv3x3, n int) {
 	if n == 1 && g.Stride == 1 {
 		convBwdDataOneChannel(dx, dy, w, g)
 		return
@@ -60,7 +80,8 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 	// The input gradient, added up from +0 by col2im: images are
 	// independent, so cores take whole images, each a block of rows at a
 	// time.
-	clear(dx[:imgs])
+	clear(dx[:g.N*g.H*g.W*g.C])
+	np := parts(g.Rows() * g.Cols() * n)
 	if np = min(np, g.N); np == 1 {
 		s := scratchPool.get()
 		convBwdDataRange(dx, dy, w, g, n, 0, g.N, s)

@@ -50,8 +50,8 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 
 // Conv3x3Backward gives the bits of the whole-matrix passes (Im2col,
 // GemmTA with acc, GemmTB, Col2im), serially and on the pool, with and
-// without the input gradient. Blocks of rows cross image edges in the
-// 28×28 shapes.
+// without the input gradient, and Conv3x3BackwardData that of the input
+// gradient alone. Blocks of rows cross image edges in the 28×28 shapes.
 func TestConv3x3BackwardIsWholeMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, s := range convShapes {
@@ -77,6 +77,9 @@ func TestConv3x3BackwardIsWholeMatrix(t *testing.T) {
 				dw = append(dw[:0], dw0...)
 				Conv3x3Backward(nil, dw, x, dy, w, g, n)
 				sameBits(t, what+" dw without dx", dw, wantDW)
+				dx = randSlice(rng, len(x))
+				Conv3x3BackwardData(dx, dy, w, g, n)
+				sameBits(t, what+" dx alone", dx, wantDX)
 			})
 		}
 	}

@@ -9,8 +9,12 @@ import (
 // Conv2DTranspose is a 3x3, stride-2, "same" transposed convolution with a
 // bias: N×h×w×In → N×2h×2w×Out. It is exactly the adjoint of a stride-2 same
 // Conv2D from 2h×2w×Out to h×w×In (TensorFlow's conv2d_transpose), so its
-// Keras kernel [3,3,Out,In] read as a 9·Out×In matrix is that convolution's
-// kernel: y = col2im(x·Kᵀ) + b.
+// Keras kernel [3,3,Out,In] read as a 9·Out×In matrix K is that
+// convolution's kernel: y = col2im(x·Kᵀ) + b, that convolution's input
+// gradient (kernels.Conv3x3BackwardData), and the backward pass is its
+// weight gradient and forward pass. None of them holds the column matrix
+// (1.8M floats at batch 32): the kernels build it a block of rows at a
+// time, with the bits of the whole-matrix products.
 type Conv2DTranspose struct {
 	name    string
 	In, Out int
@@ -18,7 +22,6 @@ type Conv2DTranspose struct {
 
 	geom  kernels.Conv3x3 // geometry of the adjoint convolution (on the output)
 	x     *tensor.Dense
-	cols  []float32
 	y, dx buffer
 }
 
@@ -53,25 +56,22 @@ func (l *Conv2DTranspose) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	l.x = x
 	l.geom = kernels.Conv3x3{N: s[0], H: 2 * s[1], W: 2 * s[2], C: l.Out, Stride: 2}
 	g := l.geom
-	rows, k := g.Rows(), g.Cols() // rows = N·h·w, k = 9·Out
-	l.cols = grow(l.cols, rows*k)
-	kernels.GemmTB(l.cols, f32(x), l.W.Data(), rows, k, l.In, false)
 	yt, y := l.y.get(g.N, g.H, g.W, l.Out)
-	kernels.Col2im(y, l.cols, g)
+	kernels.Conv3x3BackwardData(y, f32(x), l.W.Data(), g, l.In)
 	addBias(y, l.B.Data())
 	return yt
 }
 
 func (l *Conv2DTranspose) Backward(dy *tensor.Dense) *tensor.Dense {
 	g := l.geom
-	rows, k := g.Rows(), g.Cols()
 	checkShape(l.name, "output gradient", dy, g.N, g.H, g.W, l.Out)
 	d := f32(dy)
 	sumRows(l.B.GradData(), d)
-	kernels.Im2col(l.cols, d, g)
-	// y = col2im(x·Kᵀ) ⇒ dK = im2col(dy)ᵀ·x and dx = im2col(dy)·K.
-	kernels.GemmTA(l.W.GradData(), l.cols, f32(l.x), k, l.In, rows, true)
+	// y = col2im(x·Kᵀ) ⇒ dK = im2col(dy)ᵀ·x and dx = im2col(dy)·K: the
+	// adjoint convolution's weight gradient, with dy as its input and x as
+	// its output gradient, and its forward pass.
+	kernels.Conv3x3Backward(nil, l.W.GradData(), d, f32(l.x), l.W.Data(), g, l.In)
 	dxt, dx := l.dx.get(g.N, g.OutH(), g.OutW(), l.In)
-	kernels.Gemm(dx, l.cols, l.W.Data(), rows, l.In, k, false)
+	kernels.Conv3x3Forward(dx, d, l.W.Data(), g, l.In)
 	return dxt
 }

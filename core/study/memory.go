@@ -31,10 +31,10 @@ const MemoryCeiling int64 = 1280 << 20
 // Per-image buffers of the models, in float32 values (4 bytes; a max-pool
 // argmax is an int32, also 4). Every layer keeps its output and input
 // gradient buffers, except the first conv of each model, whose input
-// gradient nothing uses. No conv keeps an im2col matrix: training and
-// inference alike build it a block of rows at a time in the kernels'
-// scratch (core/kernels), and the forward pass and the input gradient take
-// Winograd's products where a conv's shape allows. The buffers grow to the
+// gradient nothing uses. No conv, transposed or not, keeps an im2col
+// matrix: training and inference alike build it a block of rows at a time
+// in the kernels' scratch (core/kernels), and the passes take Winograd's
+// products where a conv's shape allows. The buffers grow to the
 // largest batch a model has seen and are never shrunk. See core/nn.
 const (
 	// Classifier, any forward pass (training or inference): its four convs'
@@ -53,10 +53,10 @@ const (
 	// dense block (4·32) and the two heads (2·20).
 	vaeEncodeFloats = 250880 + 128 + 40
 	// VAE decoder, any forward pass: the dense block to 14·14·64 (4·12,544),
-	// the transposed conv's column matrix (14·14·9·32) and output (28·28·32),
-	// its batch norm and LeakyReLU (3·25,088), the last conv's output (784),
-	// its batch norm (2·784) and the sigmoid (784).
-	vaeDecodeFloats = 50176 + 56448 + 25088 + 75264 + 784 + 1568 + 784
+	// the transposed conv's output (28·28·32), its batch norm and LeakyReLU
+	// (3·25,088), the last conv's output (784), its batch norm (2·784) and
+	// the sigmoid (784).
+	vaeDecodeFloats = 50176 + 25088 + 75264 + 784 + 1568 + 784
 	// VAE, training only: sampling (z, ε, σ: 3·20), loss gradients
 	// (784+2·20), the sampling and heads' gradients (2·20 + 2·20 + 2·32),
 	// the decoder's backward pass (784 + 3·25,088 + 3·12,544 + 20) and the

@@ -89,7 +89,7 @@ func TestValidateRefusesOverTheCeiling(t *testing.T) {
 		edit func(*Config)
 		want []string
 	}{
-		{"largest cell, VAE batch 256", func(c *Config) { c.N, c.K, c.VAEBatch = 800, []int{250}, 256 },
+		{"largest cell, VAE batch 320", func(c *Config) { c.N, c.K, c.VAEBatch = 800, []int{250}, 320 },
 			[]string{"n = 800, k = 250:", "MiB of memory", ceiling}},
 		{"largest cell, classifier batch 512", func(c *Config) { c.N, c.K, c.Batch = 800, []int{250}, 512 },
 			[]string{"n = 800, k = 250:", ceiling}},
