@@ -153,7 +153,7 @@ func TestDivergingRunIsReported(t *testing.T) {
 // any data is read or output written, with the estimate in the message.
 func TestOverTheMemoryCeilingIsRefused(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	args := []string{"run", "-n", "800", "-k", "250", "-vae-batch", "256", "-data", mnistDir, "-out", out}
+	args := []string{"run", "-n", "800", "-k", "250", "-vae-batch", "320", "-data", mnistDir, "-out", out}
 	var stdout, stderr bytes.Buffer
 	code := run(args, &stdout, &stderr)
 	msg := stderr.String()

@@ -240,7 +240,7 @@ async function main() {
       }));
       assert(/ceiling/.test(mem.err) && /MiB/.test(mem.err), 'error next to batch: ' + mem.err);
       assert(mem.state === 'idle' && !mem.posted.includes('start'), `a run over the ceiling started: state ${mem.state}`);
-      await page.goto(`${server.base}/?n=100&aug=vae&k=10&batch=480`);
+      await page.goto(`${server.base}/?n=100&aug=vae&k=10&batch=500`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
       await page.evaluate(() => { window.testPosted = []; });
       await page.click('#grid');
