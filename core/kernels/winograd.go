@@ -172,9 +172,9 @@ func winoRange(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
 }
 
 // winoInBlock transforms the input patches of the nb tiles from b0 into v
-// (16 planes of nb×C, vs apart): runs of tiles along a tile row straight from x,
-// border tiles one by one through patch (16·C floats), a copy of their
-// patch with zeros outside the image.
+// (16 planes of nb×C, vs apart): runs of tiles along a tile row straight
+// from x, border tiles one by one through patch (16·C floats), a copy of
+// their patch with zeros outside the image.
 func winoInBlock(v []float32, vs int, x []float32, g Conv3x3, b0, nb int, patch []float32) {
 	c, h, w := g.C, g.H, g.W
 	th, tw := h/2, w/2

@@ -73,38 +73,34 @@ func avxWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool {
 	for tile := range count {
 		d, o := dy[2*tile*n:], e[tile*n:]
 		k := 0
-		// Written out rather than over an array of rows: ranging over one
-		// copied it through the stack and ran 4 times slower.
 		for ; k+8 <= n; k += 8 {
 			e00, e01, e10, e11 := load8(d, k), load8(d, n+k), load8(d, ys+k), load8(d, ys+n+k)
-			n10 := e10.AsInt32x8().Xor(sign).AsFloat32x8()
-			n11 := e11.AsInt32x8().Xor(sign).AsFloat32x8()
-			r10, r11 := e00.Add(e10), e01.Add(e11)
-			r20, r21 := e00.Sub(e10), e01.Sub(e11)
-			q := k
-			store8(o, q, e00)
-			store8(o, q+es, e00.Add(e01))
-			store8(o, q+2*es, e00.Sub(e01))
-			store8(o, q+3*es, e01.AsInt32x8().Xor(sign).AsFloat32x8())
-			q += 4 * es
-			store8(o, q, r10)
-			store8(o, q+es, r10.Add(r11))
-			store8(o, q+2*es, r10.Sub(r11))
-			store8(o, q+3*es, r11.AsInt32x8().Xor(sign).AsFloat32x8())
-			q += 4 * es
-			store8(o, q, r20)
-			store8(o, q+es, r20.Add(r21))
-			store8(o, q+2*es, r20.Sub(r21))
-			store8(o, q+3*es, r21.AsInt32x8().Xor(sign).AsFloat32x8())
-			q += 4 * es
-			store8(o, q, n10)
-			store8(o, q+es, n10.Add(n11))
-			store8(o, q+2*es, n10.Sub(n11))
-			store8(o, q+3*es, n11.AsInt32x8().Xor(sign).AsFloat32x8())
+			q := 4 * es
+			avxWinoDyRow(o, k, es, e00, e01, sign)
+			avxWinoDyRow(o, k+q, es, e00.Add(e10), e01.Add(e11), sign)
+			avxWinoDyRow(o, k+2*q, es, e00.Sub(e10), e01.Sub(e11), sign)
+			avxWinoDyRow(o, k+3*q, es, negate(e10, sign), negate(e11, sign), sign)
 		}
 		winoDyChannels(o, es, d, ys, n, k)
 	}
 	return true
+}
+
+// avxWinoDyRow stores the four planes of one row of a tile's A e Aᵀ: r0,
+// r0 + r1, r0 − r1 and −r1, es apart from o[q]. Its arguments are values,
+// not an array of rows: ranging over one copied it through the stack, and
+// the whole weight gradient ran 4 times slower natively (cls-conv3: 10.4
+// against 2.4 ms).
+func avxWinoDyRow(o []float32, q, es int, r0, r1 archsimd.Float32x8, sign archsimd.Int32x8) {
+	store8(o, q, r0)
+	store8(o, q+es, r0.Add(r1))
+	store8(o, q+2*es, r0.Sub(r1))
+	store8(o, q+3*es, negate(r1, sign))
+}
+
+// negate flips x's sign bits, as Go's unary minus does.
+func negate(x archsimd.Float32x8, sign archsimd.Int32x8) archsimd.Float32x8 {
+	return x.AsInt32x8().Xor(sign).AsFloat32x8()
 }
 
 func load8(s []float32, o int) archsimd.Float32x8 {

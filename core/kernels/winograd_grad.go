@@ -25,7 +25,7 @@ import "fmt"
 // transforms at a time: the planes of both transforms and the 16 C×n sums
 // stay within the largest forward block (two sets of 16 planes of
 // winoTileFloats/16 floats and their pads, and a patch of 16·64), so the
-// scratch the memory estimate counts covers them.
+// scratch the memory estimate counts covers them for up to 64 channels.
 func winoGradBlockTiles(g Conv3x3, n int) int {
 	return max(16, (2*winoTileFloats-16*g.C*n)/(16*(g.C+n))/16*16)
 }
@@ -146,15 +146,17 @@ func winoGradOut(dw, m []float32, c, n, j0, j1 int) {
 			var s [4][3]float32
 			for i := range 4 {
 				m0, m1, m2, m3 := m[(4*i)*plane+o], m[(4*i+1)*plane+o], m[(4*i+2)*plane+o], m[(4*i+3)*plane+o]
-				s[i][0] = m0 + float32((m1+m2)*0.5)
+				h := float32((m1 + m2) * 0.5)
+				s[i][0] = m0 + h
 				s[i][1] = (m1 - m2) * 0.5
-				s[i][2] = float32((m1+m2)*0.5) + m3
+				s[i][2] = h + m3
 			}
 			for kw := range 3 {
 				s0, s1, s2, s3 := s[0][kw], s[1][kw], s[2][kw], s[3][kw]
-				dw[(0*3+kw)*plane+o] += s0 + float32((s1+s2)*0.5)
+				h := float32((s1 + s2) * 0.5)
+				dw[(0*3+kw)*plane+o] += s0 + h
 				dw[(1*3+kw)*plane+o] += float32((s1 - s2) * 0.5)
-				dw[(2*3+kw)*plane+o] += float32((s1+s2)*0.5) + s3
+				dw[(2*3+kw)*plane+o] += h + s3
 			}
 		}
 	}
