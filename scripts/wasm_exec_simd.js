@@ -67,9 +67,10 @@ function simdImports() {
 	const missing = () => { throw new Error("simd kernel called while simd.available() is 0"); };
 	const imports = {
 		available: () => (k ? 1 : 0),
-		gemm: (c, a, b, m, n, kk, ars, aps, ldb, ldc, load) => k.gemm(c, a, b, m, n, kk, ars, aps, ldb, ldc, load),
+		gemm: (c, a, b, m, n, kk, ars, aps, ldb, ldc, load, pack) => k.gemm(c, a, b, m, n, kk, ars, aps, ldb, ldc, load, pack),
 		gemv: (c, a, b, m, kk, lda, ldb, ldc, load) => k.gemv(c, a, b, m, kk, lda, ldb, ldc, load),
 		col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => k.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
+		transpose: (dst, ldd, src, lds, rows, cols) => k.transpose(dst, ldd, src, lds, rows, cols),
 		// The layer kernels (core/kernels/layers_wasm.go).
 		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
 		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),

@@ -113,12 +113,13 @@ const simd = {
     // gen/simd.wasm without the newer ones leaves Go on pure Go).
     available: () => (simd.kernels && Object.keys(simd.imports).every(
       (name) => name === 'available' || typeof simd.kernels[name] === 'function') ? 1 : 0),
-    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) =>
-      simd.kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
+    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack) =>
+      simd.kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack),
     gemv: (c, a, b, m, k, lda, ldb, ldc, load) =>
       simd.kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) =>
       simd.kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
+    transpose: (dst, ldd, src, lds, rows, cols) => simd.kernels.transpose(dst, ldd, src, lds, rows, cols),
     // The layer kernels (core/kernels/layers_wasm.go).
     chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),

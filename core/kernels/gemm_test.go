@@ -170,16 +170,49 @@ func TestGemmTA(t *testing.T) { testGemm(t, GemmTA, refGemmTA) }
 func TestGemmTB(t *testing.T) { testGemm(t, GemmTB, refGemmTB) }
 
 // TestGemmTBIsGemmOfTranspose checks the documented identity with Gemm.
+// TestGemmTBIsGemmOfTranspose checks GemmTB against Gemm of the transposed
+// B, bit for bit, at shapes that take one block of B and several: on the
+// SIMD128 path GemmTB transposes B a block of columns and a p run at a
+// time (simdGemmTBBlocked), so 300×600 makes seven blocks of two runs.
 func TestGemmTBIsGemmOfTranspose(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	m, n, k := 13, 21, 300
-	a, b := randSlice(rng, m*k), randSlice(rng, n*k)
-	bt := make([]float32, k*n)
-	Transpose(bt, b, n, k)
-	want, got := make([]float32, m*n), make([]float32, m*n)
-	Gemm(want, a, bt, m, n, k, false)
-	GemmTB(got, a, b, m, n, k, false)
-	sameBits(t, "GemmTB vs Gemm", got, want)
+	for _, s := range []shape{{13, 21, 300}, {37, 300, 600}, {5, 1030, 40}, {70, 50, 3001}} {
+		a, b := randSlice(rng, s.m*s.k), randSlice(rng, s.n*s.k)
+		bt := make([]float32, s.k*s.n)
+		Transpose(bt, b, s.n, s.k)
+		want, got := make([]float32, s.m*s.n), make([]float32, s.m*s.n)
+		Gemm(want, a, bt, s.m, s.n, s.k, false)
+		GemmTB(got, a, b, s.m, s.n, s.k, false)
+		sameBits(t, fmt.Sprintf("GemmTB vs Gemm %v", s), got, want)
+	}
+}
+
+// TestTransposeBlockStrided checks transposeBlock on a block inside larger
+// matrices (row strides past the block) and that it writes nothing outside
+// the block's transpose: the SIMD128 path moves the 4×4 squares and Go the
+// edges.
+func TestTransposeBlockStrided(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, s := range []struct{ rows, cols int }{{1, 1}, {4, 4}, {7, 9}, {8, 13}, {17, 4}, {3, 40}} {
+		lds, ldd := s.cols+5, s.rows+3
+		src := randSlice(rng, s.rows*lds)
+		dst := make([]float32, s.cols*ldd)
+		for i := range dst {
+			dst[i] = guard
+		}
+		transposeBlock(dst, ldd, src, lds, s.rows, s.cols)
+		for c := range s.cols {
+			for r := range ldd {
+				want := float32(guard)
+				if r < s.rows {
+					want = src[r*lds+c]
+				}
+				if got := dst[c*ldd+r]; math.Float32bits(got) != math.Float32bits(want) {
+					t.Fatalf("%dx%d: dst[%d,%d] = %v, want %v", s.rows, s.cols, c, r, got, want)
+				}
+			}
+		}
+	}
 }
 
 // TestGemmSignedZero checks that acc=false starts from +0 rather than from

@@ -14,6 +14,9 @@ func SIMD() bool { return avxOK }
 // simdGemm reports false: outside js/wasm every product is pure Go.
 func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return false }
 
+// simdTranspose reports false: outside js/wasm transposeBlock is pure Go.
+func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int) bool { return false }
+
 // simdCol2im reports false: outside js/wasm Col2im is pure Go.
 func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 

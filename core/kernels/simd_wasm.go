@@ -16,14 +16,27 @@ import "unsafe"
 //go:wasmimport simd available
 func simdAvailable() int32
 
-// simdGemmKernel computes, for i < m and j < n,
+// simdGemmKernelAt computes, for i < m and j < n,
 // C[i*ldc+j] = (load ? C[i*ldc+j] : +0) + Σ_{p<k} A(i,p)·B[p*ldb+j] with
-// A(i,p) = a[i*ars+p*aps], in increasing p. It keeps no pointer past the
-// call.
+// A(i,p) = a[i*ars+p*aps], in increasing p; pack is room for k×8 floats
+// where it copies panels of B that several tiles read, or nil. It keeps no
+// pointer past the call.
 //
 //go:wasmimport simd gemm
 //go:noescape
-func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32)
+func simdGemmKernelAt(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32, pack unsafe.Pointer)
+
+// simdPanel is the kernels' room for one packed panel of B: k ≤ kcMax rows
+// of 8. js/wasm runs one product at a time, and a product never yields.
+var simdPanel [kcMax * 8]float32
+
+// simdGemmKernel is simdGemmKernelAt with simdPanel as its room.
+func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32) {
+	if k > kcMax {
+		panic("kernels: p run longer than kcMax")
+	}
+	simdGemmKernelAt(c, a, b, m, n, k, ars, aps, ldb, ldc, load, unsafe.Pointer(&simdPanel[0]))
+}
 
 // simdGemvKernel computes, for i < m,
 // C[i*ldc] = (load ? C[i*ldc] : +0) + Σ_{p<k} A[i*lda+p]·B[p*ldb], in
@@ -32,6 +45,13 @@ func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load in
 //go:wasmimport simd gemv
 //go:noescape
 func simdGemvKernel(c, a, b unsafe.Pointer, m, k, lda, ldb, ldc, load int32)
+
+// simdTransposeKernel writes the transpose of the rows×cols block at src
+// (row stride lds) to dst (row stride ldd); rows and cols are multiples of 4.
+//
+//go:wasmimport simd transpose
+//go:noescape
+func simdTransposeKernel(dst unsafe.Pointer, ldd int32, src unsafe.Pointer, lds, rows, cols int32)
 
 // simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
 // pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
@@ -102,17 +122,57 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool {
 	if n < simdMinN {
 		return false
 	}
-	bp := b
 	if o == opGemmTB {
-		// The kernels want B along j; B is n×k here. Transposing it costs
-		// n·k moves against m·n·k multiply-adds.
-		buf, release := simdTBBuffer(n * k)
-		defer release()
-		bp = buf
-		transposeBlock(bp, n, b, k, n, k)
+		simdGemmTBBlocked(c, a, b, m, n, k, acc)
+		return true
 	}
-	simdRun(o, c, a, bp, m, n, k, acc)
+	simdRun(o, c, a, b, m, n, k, acc)
 	return true
+}
+
+// simdTBBlockFloats bounds the block of B that simdGemmTBBlocked transposes
+// at a time: 64 KiB, which stays in L2 (L1 on most cores) while the kernel
+// meets it with every row of A.
+const simdTBBlockFloats = 16384
+
+// simdGemmTBBlocked runs GemmTB (B is n×k; the kernels want it along j) a
+// block of B at a time: up to simdTBBlockFloats of one p run of runLen(k)
+// and some columns, transposed into a buffer that stays in cache, then
+// multiplied with every row block of A. Transposing the whole of B first
+// wrote it out and read it back from memory (a dense layer's weights are
+// megabytes). Each C element still adds its p runs in increasing order, and
+// its products within a run in increasing p, so the bits do not change.
+func simdGemmTBBlocked(c, a, b []float32, m, n, k int, acc bool) {
+	kc := runLen(k)
+	nb := simdTBBlockCols(n, kc)
+	buf, release := simdTBBuffer(nb * kc)
+	defer release()
+	for j0 := 0; j0 < n; j0 += nb {
+		w := min(nb, n-j0)
+		for p0 := 0; p0 < k; p0 += kc {
+			kk := min(kc, k-p0)
+			transposeBlock(buf, w, b[j0*k+p0:], k, w, kk)
+			var load int32
+			if acc || p0 > 0 {
+				load = 1
+			}
+			for i0 := 0; i0 < m; i0 += simdMC {
+				mb := min(simdMC, m-i0)
+				simdGemmKernel(unsafe.Pointer(&c[i0*n+j0]), unsafe.Pointer(&a[i0*k+p0]), unsafe.Pointer(&buf[0]),
+					int32(mb), int32(w), int32(kk), int32(k), 1, int32(w), int32(n), load)
+			}
+		}
+	}
+}
+
+// simdTBBlockCols is the width of simdGemmTBBlocked's blocks for n columns
+// and p runs of kc: n split into equal blocks of at most
+// simdTBBlockFloats/kc columns, each a multiple of 8 (the kernels' panel)
+// but for the last, so no block is left a few columns wide.
+func simdTBBlockCols(n, kc int) int {
+	most := max(8, simdTBBlockFloats/kc&^7)
+	blocks := (n + most - 1) / most
+	return min(n, ((n+blocks-1)/blocks+7)&^7)
 }
 
 // simdGemmOneColumn runs a product whose C has one column, as a
@@ -204,6 +264,19 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 				int32(mb), int32(n), int32(kk), int32(ars), int32(aps), int32(n), int32(n), load)
 		}
 	}
+}
+
+// simdTranspose moves the 4×4 squares of transposeBlock's rows4×cols4
+// block (multiples of 4, both positive) on the SIMD kernels and reports
+// true, or reports false, having done nothing, when they are absent.
+func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = src[(rows4-1)*lds+cols4-1]
+	_ = dst[(cols4-1)*ldd+rows4-1]
+	simdTransposeKernel(unsafe.Pointer(&dst[0]), int32(ldd), unsafe.Pointer(&src[0]), int32(lds), int32(rows4), int32(cols4))
+	return true
 }
 
 // simdCol2im runs Col2im on the SIMD kernels and reports true, or reports

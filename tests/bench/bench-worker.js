@@ -43,9 +43,10 @@ self.onmessage = async (e) => {
     // 1 only if simd.wasm has every kernel forwarded here.
     available: () => (kernels && Object.keys(imports).every(
       (name) => name === 'available' || typeof kernels[name] === 'function') ? 1 : 0),
-    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load) => kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load),
+    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack) => kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack),
     gemv: (c, a, b, m, k, lda, ldb, ldc, load) => kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
+    transpose: (dst, ldd, src, lds, rows, cols) => kernels.transpose(dst, ldd, src, lds, rows, cols),
     chansum: (sum, x, rows, c) => kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => kernels.chansqdev(sum2, x, mean, rows, c),
     chansumdot: (sum, sum2, g, h, rows, c) => kernels.chansumdot(sum, sum2, g, h, rows, c),

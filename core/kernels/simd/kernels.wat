@@ -12,7 +12,8 @@
 ;; and the results are the bits of the pure-Go kernels.
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
-;; gemv (products with one column) and col2im; then the layer kernels of
+;; gemv (products with one column), transpose (that copy's 4×4 squares) and
+;; col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd),
 ;; which keep their own orders, described with them below; last, the
@@ -27,7 +28,9 @@
   ;;   C[i*ldc+j] = (load ? C[i*ldc+j] : +0) + sum over p < k of A(i,p) * B[p*ldb+j]
   ;; with A(i,p) = a[i*ars + p*aps] (ars = lda, aps = 1 for A·B; ars = 1,
   ;; aps = lda for Aᵀ·B). c, a and b are byte addresses of float32 arrays;
-  ;; every other argument counts float32 elements. k must be at least 1.
+  ;; every other argument counts float32 elements but pack, the byte address
+  ;; of room for k×8 floats where panels of B are copied (see panel), or 0.
+  ;; k must be at least 1.
   ;; Columns go in panels of 8 (then 4, then single columns with lanes over
   ;; the rows: gemv or colt); within a panel, rows go in
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
@@ -42,8 +45,10 @@
         (param $c i32) (param $a i32) (param $b i32)
         (param $m i32) (param $n i32) (param $k i32)
         (param $ars i32) (param $aps i32) (param $ldb i32) (param $ldc i32) (param $load i32)
+        (param $pack i32)
     (local $ars4 i32) (local $aps4 i32) (local $ldb4 i32) (local $ldc4 i32)
     (local $i i32) (local $j i32) (local $m4 i32) (local $n8 i32) (local $n4 i32)
+    (local $pb i32) (local $pl4 i32)
     (local.set $ars4 (i32.shl (local.get $ars) (i32.const 2)))
     (local.set $aps4 (i32.shl (local.get $aps) (i32.const 2)))
     (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
@@ -56,23 +61,29 @@
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+        (call $panel (local.get $b) (local.get $j) (local.get $k) (local.get $ldb4) (local.get $m) (local.get $pack))
+        (local.set $pl4 (global.get $panelLd4))
+        (local.set $pb (global.get $panelAt))
         (call $panel8c (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
-          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $m) (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.get $pb)
+          (local.get $m) (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $jloop))))
     (else
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+        (call $panel (local.get $b) (local.get $j) (local.get $k) (local.get $ldb4) (local.get $m) (local.get $pack))
+        (local.set $pl4 (global.get $panelLd4))
+        (local.set $pb (global.get $panelAt))
         (local.set $i (i32.const 0))
         (block $idone (loop $iloop
           (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
           (call $t4x8
             (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
             (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
-            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+            (local.get $pb)
+            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br $iloop)))
         (block $rdone (loop $rloop
@@ -80,8 +91,8 @@
           (call $t1x8
             (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
             (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
-            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+            (local.get $pb)
+            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $rloop)))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
@@ -123,6 +134,33 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jloop)))
   )
+
+  ;; panel picks where a panel of 8 columns of B (at column j, row stride
+  ;; ldb4 bytes, k rows) is read from, in the globals panelAt and panelLd4:
+  ;; in place, or, when pack is not 0 and at least two tiles of rows (m >= 8)
+  ;; will read it, copied to pack as k contiguous rows of 32 bytes. A panel
+  ;; read in place with a row stride of a large power of two (a dense
+  ;; layer's 512 columns: 2 KiB) falls in two of L1's sets and is read from
+  ;; L2 again by every tile; copied, its k·32 bytes stay in L1. A copy, so
+  ;; the bits do not change.
+  (global $panelAt (mut i32) (i32.const 0))
+  (global $panelLd4 (mut i32) (i32.const 0))
+  (func $panel (param $b i32) (param $j i32) (param $k i32) (param $ldb4 i32) (param $m i32) (param $pack i32)
+    (local $src i32) (local $dst i32)
+    (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+    (if (i32.or (i32.eqz (local.get $pack)) (i32.or (i32.lt_u (local.get $m) (i32.const 8)) (i32.eq (local.get $ldb4) (i32.const 32)))) (then
+      (global.set $panelAt (local.get $src))
+      (global.set $panelLd4 (local.get $ldb4))
+      (return)))
+    (global.set $panelAt (local.get $pack))
+    (global.set $panelLd4 (i32.const 32))
+    (local.set $dst (local.get $pack))
+    (loop $copy
+      (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $src)))
+      (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+      (local.set $src (i32.add (local.get $src) (local.get $ldb4)))
+      (br_if $copy (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
 
   ;; colt computes one column of Aᵀ·B: for i < m,
   ;;   C[i*ldc] = (load ? C[i*ldc] : +0) + sum over p < k of a[i + p*aps] * B[p*ldb]
@@ -292,6 +330,50 @@
         (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))) (local.get $b)
         (local.get $k) (i32.const 4) (local.get $ldb4) (local.get $load))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rloop)))
+  )
+
+  ;; transpose writes the transpose of the rows×cols block at src (row stride
+  ;; lds floats) to dst (row stride ldd): dst[c*ldd+r] = src[r*lds+c], for
+  ;; rows and cols multiples of 4 (transposeBlock in gemm.go moves the rest).
+  ;; Each 4×4 square goes through registers in two rounds of interleaves,
+  ;; as in gemv: a move, so the bits are the source's.
+  (func (export "transpose") (param $dst i32) (param $ldd i32) (param $src i32) (param $lds i32)
+        (param $rows i32) (param $cols i32)
+    (local $ldd4 i32) (local $lds4 i32) (local $r i32) (local $c i32) (local $ps i32) (local $pd i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $ldd4 (i32.shl (local.get $ldd) (i32.const 2)))
+    (local.set $lds4 (i32.shl (local.get $lds) (i32.const 2)))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $cloop
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $ps (i32.add (local.get $src)
+          (i32.shl (i32.add (i32.mul (local.get $r) (local.get $lds)) (local.get $c)) (i32.const 2))))
+        (local.set $r0 (v128.load (local.get $ps)))
+        (local.set $r1 (v128.load (i32.add (local.get $ps) (local.get $lds4))))
+        (local.set $r2 (v128.load (i32.add (local.get $ps) (i32.shl (local.get $lds4) (i32.const 1)))))
+        (local.set $r3 (v128.load (i32.add (local.get $ps) (i32.mul (local.get $lds4) (i32.const 3)))))
+        ;; t0 = (r0[0] r1[0] r0[1] r1[1]), t1 = (r0[2] r1[2] r0[3] r1[3]); t2, t3 likewise of r2, r3
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $pd (i32.add (local.get $dst)
+          (i32.shl (i32.add (i32.mul (local.get $c) (local.get $ldd)) (local.get $r)) (i32.const 2))))
+        (v128.store (local.get $pd)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $pd) (local.get $ldd4))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $pd) (i32.shl (local.get $ldd4) (i32.const 1)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store (i32.add (local.get $pd) (i32.mul (local.get $ldd4) (i32.const 3)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $cloop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $rloop)))
   )
 
