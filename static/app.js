@@ -615,7 +615,9 @@ function eta(s) {
   return s > 0 ? ' · about ' + duration(s) + ' left' : '';
 }
 
-// onProgress shows a progress event of run (null: loading the data).
+// onProgress takes a progress event of run (null: loading the data): the
+// curves and the run's summary at once, the page's text and bars through
+// queueView.
 function onProgress(m, run) {
   if (m.stage === 'load data') {
     const mb = (x) => (x / 1e6).toFixed(1);
@@ -637,13 +639,54 @@ function onProgress(m, run) {
   run.last = `${STAGE_TEXT[m.stage] || m.stage}` + (m.arm ? ` (${name})` : '') +
     (m.stage === 'train classifier' ? `, step ${m.done} of at most ${m.total}` : '') +
     (m.stage === 'train VAE' ? `, epoch ${Math.min(m.done + 1, m.total)} of ${m.total}` : '');
+  if (m.imagesPerSec > 0 && run === app.run) app.speeds[m.stage] = m.imagesPerSec;
+  queueView(m, run);
+}
+
+// The page shows progress at most every VIEW_EVERY ms, news (a part's new
+// stage, a stage's end) at once. Each worker posts up to ten events a second
+// and each shown event costs the page a style, layout and paint: on two
+// cores that time came out of the workers' (tests/bench/pool.mjs prints the
+// cores the browser keeps busy).
+const VIEW_EVERY = 250;
+const pendingViews = new Map(); // a part's runId → its latest event not yet shown, and its run
+const shownKeys = new Map(); // a part's runId → the stage of its last event
+let viewTimer = null;
+
+function queueView(m, run) {
+  const key = `${m.stage}|${m.arm}|${m.k}|${m.level}`;
+  const news = key !== shownKeys.get(m.runId) || m.done === m.total;
+  shownKeys.set(m.runId, key);
+  if (news) {
+    pendingViews.delete(m.runId);
+    flushViews();
+    showProgress(m, run);
+    return;
+  }
+  pendingViews.set(m.runId, { m, run });
+  if (!viewTimer) viewTimer = setTimeout(flushViews, VIEW_EVERY);
+}
+
+// flushViews shows the events queueView holds, those of runs still active.
+function flushViews() {
+  clearTimeout(viewTimer);
+  viewTimer = null;
+  const views = [...pendingViews.values()];
+  pendingViews.clear();
+  for (const { m, run } of views) if (app.active.includes(run)) showProgress(m, run);
+}
+
+// showProgress shows a progress event of run: its stage's bar and text, the
+// speed and the status line; for a run not in Progress, the line on others.
+function showProgress(m, run) {
   if (run !== app.run) {
     showOthers();
     return;
   }
+  const cfg = run.config;
+  const name = seriesName(run, m.arm, m.k, m.level);
   let key;
   let text = '';
-  if (m.imagesPerSec > 0) app.speeds[m.stage] = m.imagesPerSec;
   const speed = m.imagesPerSec > 0 ? `${m.imagesPerSec.toFixed(m.imagesPerSec < 10 ? 1 : 0)} images/s` : '';
   if (m.stage === 'train VAE') {
     key = 'vae';

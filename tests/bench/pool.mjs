@@ -12,6 +12,10 @@
 // ONLY=runs or ONLY=quick measures one of the two. WARM=1 starts the
 // helpers (and waits for them to be ready) before the clock starts, so that
 // the figure leaves out their start-up (download, compile, MNIST).
+// Each measure also prints how many cores the browser kept busy (its
+// processes' CPU time over the wall time, from /proc): below the worker
+// count, the pool waited (start-up, a worker without work); at it, the
+// workers shared the cores with each other and the page.
 // Every run's classifiers must score the same with and without the pool
 // (the pool must not change a number); the script fails otherwise.
 import fs from 'node:fs';
@@ -36,6 +40,31 @@ const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile')
     '--disable-component-update', '--disable-sync'],
 });
 
+// browserCPU is the CPU time, in seconds, of the browser's processes so
+// far: the one started with our profile and all its descendants. Linux
+// only (/proc); null elsewhere.
+function browserCPU() {
+  let entries;
+  try { entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return null; }
+  const procs = new Map();
+  for (const pid of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      procs.set(pid, { ppid: f[1], ticks: Number(f[11]) + Number(f[12]), root: cmd.includes(tmp) && cmd.includes('chrom') });
+    } catch { /* it exited */ }
+  }
+  const inBrowser = (pid, depth = 0) => {
+    const p = procs.get(pid);
+    if (!p || depth > 64) return false;
+    return p.root || inBrowser(p.ppid, depth + 1);
+  };
+  let ticks = 0;
+  for (const [pid, p] of procs) if (inBrowser(pid)) ticks += p.ticks;
+  return ticks / 100; // USER_HZ on Linux
+}
+
 // arms reduces results to what must not depend on the pool.
 // Runs side by side finish in any order: compare them by seed.
 const arms = (results) => [...results].sort((a, b) => a.seed - b.seed).map((r) => `seed ${r.seed}: ` +
@@ -49,6 +78,7 @@ async function measure(page, workers, what) {
     await page.waitForFunction(() => window.vaeaug.pool.helpers.every((t) => t.ready), null, { timeout: 120000 });
     await page.waitForTimeout(3000); // its MNIST load, after ready
   }
+  const cpu0 = browserCPU();
   const t0 = Date.now();
   const ok = await page.evaluate((what) => {
     window.vaeaug.results = [];
@@ -59,10 +89,12 @@ async function measure(page, workers, what) {
   if (!ok) throw new Error('the page refused the runs');
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 0, polling: 200 });
   const seconds = (Date.now() - t0) / 1000;
+  const cpu1 = browserCPU();
+  const cores = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / seconds;
   const out = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent,
     results: window.vaeaug.results, maxBusy: window.vaeaug.pool.maxBusy, size: window.vaeaug.pool.size }));
   if (out.state !== 'done') throw new Error(`${what} with ${workers} workers: ${out.status}`);
-  return { seconds, arms: arms(out.results), maxBusy: out.maxBusy, size: out.size };
+  return { seconds, cores, arms: arms(out.results), maxBusy: out.maxBusy, size: out.size };
 }
 
 let failed = false;
@@ -77,7 +109,8 @@ try {
     for (const what of MEASURES) {
       for (const workers of round % 2 ? [W, 1] : [1, W]) {
         const m = await measure(page, workers, what);
-        log(`${what}, ${workers} worker(s) (${m.maxBusy} busy at most): ${m.seconds.toFixed(1)} s`);
+        log(`${what}, ${workers} worker(s) (${m.maxBusy} busy at most): ${m.seconds.toFixed(1)} s` +
+          (m.cores === null ? '' : `, the browser kept ${m.cores.toFixed(2)} cores busy`));
         times[what][workers].push(m.seconds);
         const key = what;
         if (!ref[key]) ref[key] = m.arms;
