@@ -153,8 +153,8 @@ var trainConvs = []struct {
 // output and the gradients instead: "wino-fwd" and "wino-dx" are one of
 // the 16 products of a block of tiles (Conv3x3Winograd), "wino-dw" one of
 // those of Conv3x3WinogradWeightGrad (GemmTA with acc). A stride-1 conv to
-// one channel takes its input gradient as a one-channel convolution
-// ("adj-dx").
+// one channel is timed as whole passes ("conv1-fwd", "conv1-dw") and takes
+// its input gradient as a one-channel convolution ("adj-dx").
 func BenchmarkGemmConv(b *testing.B) {
 	for _, s := range trainConvs {
 		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
@@ -166,17 +166,35 @@ func BenchmarkGemmConv(b *testing.B) {
 			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
 			b.Run(s.name+"/wino-dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, g.C, n, tw) })
 		case n == 1 && g.Stride == 1:
-			// convBwdDataOneChannel: the adjoint convolution of dy.
+			// The whole passes: on SIMD128, conv1fwd and conv1dw without a
+			// column matrix; elsewhere blocks of it and one-column
+			// products. The input gradient (convBwdDataOneChannel) is the
+			// adjoint convolution of dy.
 			one := Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}
-			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
+			rng := rand.New(rand.NewPCG(6, 6))
+			x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, k)
+			y, dw := make([]float32, g.Rows()), make([]float32, k)
+			flops := 2 * float64(g.Rows()) * float64(k)
+			b.Run(s.name+"/conv1-fwd", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, 1) }) })
 			b.Run(s.name+"/adj-dx", func(b *testing.B) { benchGemm(b, Gemm, convBlockRows(one), g.C, 9) })
-			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
+			b.Run(s.name+"/conv1-dw", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Backward(nil, dw, x, y, w, g, 1) }) })
 		default:
 			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })
 			b.Run(s.name+"/dx", func(b *testing.B) { benchGemm(b, Gemm, br, k, n) })
 			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
 		}
 	}
+}
+
+// benchPass times f, a pass of flops operations, and reports GFLOP/s.
+func benchPass(b *testing.B, flops float64, f func()) {
+	f()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f()
+	}
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
 // BenchmarkConvTrain compares, in one run, a training convolution's

@@ -55,6 +55,9 @@ func convForward(y, x, w []float32, g Conv3x3, n int, s *scratch) {
 			s = scratchPool.get()
 			defer scratchPool.put(s)
 		}
+		if n == 1 && simdConvOneOut(y, x, w, g, s) {
+			return
+		}
 		convRange(y, x, w, g, n, 0, rows, s)
 		return
 	}

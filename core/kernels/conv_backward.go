@@ -42,7 +42,9 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 	np := parts(rows * k * n)
 	if np == 1 || n < 2 {
 		s := scratchPool.get()
-		convBwdWeightsRange(dw, x, dy, g, n, 0, n, s)
+		if n != 1 || !simdConvOneOutWeights(dw, x, dy, g, s) {
+			convBwdWeightsRange(dw, x, dy, g, n, 0, n, s)
+		}
 		scratchPool.put(s)
 	} else {
 		j := getJob(opConvBwdWeights)

@@ -25,6 +25,11 @@ var convShapes = []struct {
 	// input gradient, stride 2 the column gradient.
 	{Conv3x3{N: 2, H: 5, W: 7, C: 3, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 6, W: 5, C: 2, Stride: 2}, 1},
+	// On SIMD128 these take conv1fwd and conv1dw: the weight gradient of
+	// 64 channels in two groups of 32 per tap; a width that leaves part of
+	// a chunk of 32 outputs; one row.
+	{Conv3x3{N: 2, H: 6, W: 9, C: 64, Stride: 1}, 1},
+	{Conv3x3{N: 3, H: 1, W: 3, C: 32, Stride: 1}, 1},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the

@@ -17,6 +17,11 @@ func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return fals
 // simdTranspose reports false: outside js/wasm transposeBlock is pure Go.
 func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int) bool { return false }
 
+// simdConvOneOut and simdConvOneOutWeights report false: outside js/wasm
+// a convolution to one channel goes through its column matrix.
+func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool          { return false }
+func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool { return false }
+
 // simdCol2im reports false: outside js/wasm Col2im is pure Go.
 func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 

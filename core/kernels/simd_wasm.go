@@ -53,6 +53,18 @@ func simdGemvKernel(c, a, b unsafe.Pointer, m, k, lda, ldb, ldc, load int32)
 //go:noescape
 func simdTransposeKernel(dst unsafe.Pointer, ldd int32, src unsafe.Pointer, lds, rows, cols int32)
 
+// simdConv1FwdKernel and simdConv1DwKernel are a stride-1 convolution to
+// one channel for one image, as simdConvOneOut and simdConvOneOutWeights
+// prepare their inputs (kernels.wat: conv1fwd, conv1dw).
+//
+//go:wasmimport simd conv1fwd
+//go:noescape
+func simdConv1FwdKernel(y, xp, w unsafe.Pointer, c, ps, rs, nvec int32)
+
+//go:wasmimport simd conv1dw
+//go:noescape
+func simdConv1DwKernel(dw, xq, dy unsafe.Pointer, c, rs, h, w int32)
+
 // simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
 // pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
 // img, row by row in order, as col2imRows does.
@@ -276,6 +288,76 @@ func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int)
 	_ = src[(rows4-1)*lds+cols4-1]
 	_ = dst[(cols4-1)*ldd+rows4-1]
 	simdTransposeKernel(unsafe.Pointer(&dst[0]), int32(ldd), unsafe.Pointer(&src[0]), int32(lds), int32(rows4), int32(cols4))
+	return true
+}
+
+// simdConvOneOut sets y to the stride-1 convolution of x with w to one
+// output channel (Conv3x3Forward with n = 1) on the SIMD kernels and
+// reports true, or reports false, having done nothing, when they are absent
+// or the image does not fit in the block of scratch that the column-matrix
+// path would use. The column matrix of such a convolution is 9·C times the
+// size of its output, and its product a gemv: conv1fwd reads each image's
+// channels as zero-bordered planes (built here with transposeBlock)
+// instead, with lanes over the output pixels.
+func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
+	if !simdOK || g.Stride != 1 {
+		return false
+	}
+	rs := g.W + 2
+	nvec := (g.H*rs + 31) / 32 * 8 // whole chunks of 32 outputs
+	q := 4 * nvec
+	ps := (q + 2*rs + 2 + 3) &^ 3 // the furthest read of the last chunk, rounded to a vector
+	if g.C*ps+q > convBlockRows(g)*g.Cols() {
+		return false
+	}
+	buf := s.block(g.C*ps + q)
+	xp, yp := buf[:g.C*ps], buf[g.C*ps:]
+	clear(xp) // the borders and slack stay +0; the interiors are rewritten per image
+	img := g.H * g.W * g.C
+	_ = x[g.N*img-1]
+	_ = y[g.N*g.H*g.W-1]
+	for n := range g.N {
+		for r := range g.H {
+			src := x[n*img+r*g.W*g.C:]
+			transposeBlock(xp[(r+1)*rs+1:], ps, src, g.C, g.W, g.C)
+		}
+		simdConv1FwdKernel(unsafe.Pointer(&yp[0]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&w[0]),
+			int32(g.C), int32(ps), int32(rs), int32(nvec))
+		for oy := range g.H {
+			copy(y[(n*g.H+oy)*g.W:(n*g.H+oy+1)*g.W], yp[oy*rs:])
+		}
+	}
+	return true
+}
+
+// simdConvOneOutWeights adds to dw (9·C floats) the weight gradient of a
+// stride-1 convolution to one output channel on the SIMD kernels and
+// reports true, or reports false, having done nothing, when they are absent,
+// C is not a multiple of 32 (conv1dw's lanes take 32 channels of a tap), or
+// the image does not fit as in simdConvOneOut. conv1dw reads each image,
+// copied with a zero border, in place of the column matrix.
+func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool {
+	if !simdOK || g.Stride != 1 || g.C%32 != 0 {
+		return false
+	}
+	rs := g.W + 2
+	size := (g.H + 2) * rs * g.C
+	if size > convBlockRows(g)*g.Cols() {
+		return false
+	}
+	xq := s.block(size)
+	clear(xq)
+	img, row := g.H*g.W*g.C, g.W*g.C
+	_ = x[g.N*img-1]
+	_ = dy[g.N*g.H*g.W-1]
+	_ = dw[9*g.C-1]
+	for n := range g.N {
+		for r := range g.H {
+			copy(xq[((r+1)*rs+1)*g.C:], x[n*img+r*row:n*img+(r+1)*row])
+		}
+		simdConv1DwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&xq[0]), unsafe.Pointer(&dy[n*g.H*g.W]),
+			int32(g.C), int32(rs), int32(g.H), int32(g.W))
+	}
 	return true
 }
 

@@ -47,6 +47,8 @@ self.onmessage = async (e) => {
     gemv: (c, a, b, m, k, lda, ldb, ldc, load) => kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
     transpose: (dst, ldd, src, lds, rows, cols) => kernels.transpose(dst, ldd, src, lds, rows, cols),
+    conv1fwd: (y, xp, w, c, ps, rs, nvec) => kernels.conv1fwd(y, xp, w, c, ps, rs, nvec),
+    conv1dw: (dw, xq, dy, c, rs, h, w) => kernels.conv1dw(dw, xq, dy, c, rs, h, w),
     chansum: (sum, x, rows, c) => kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => kernels.chansqdev(sum2, x, mean, rows, c),
     chansumdot: (sum, sum2, g, h, rows, c) => kernels.chansumdot(sum, sum2, g, h, rows, c),

@@ -12,8 +12,8 @@
 ;; and the results are the bits of the pure-Go kernels.
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
-;; gemv (products with one column), transpose (that copy's 4×4 squares) and
-;; col2im; then the layer kernels of
+;; gemv (products with one column), transpose (that copy's 4×4 squares),
+;; conv1fwd and conv1dw (a convolution to one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd),
 ;; which keep their own orders, described with them below; last, the
@@ -375,6 +375,140 @@
         (br $cloop)))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $rloop)))
+  )
+
+  ;; conv1fwd and conv1dw are a stride-1 3×3 convolution to one output
+  ;; channel (the VAE's last) without its column matrix, for one image;
+  ;; convOneOut in core/kernels/simd_wasm.go prepares their inputs. Each
+  ;; output, and each weight gradient, adds the same rounded products in the
+  ;; same order as Im2col then gemm (k = tap·C + c increasing; pixels in
+  ;; order), padding's zeros included, so the bits are gemm's.
+  ;;
+  ;; conv1fwd: xp holds the image's C planes, ps floats apart, each with a
+  ;; zero border (row stride rs = W+2) and zero slack after it. Output q,
+  ;; counted in the padded rows (q = oy·rs + ox), reads plane position
+  ;; q + ky·rs + kx for tap (ky, kx), so the lanes run over q: 32 outputs
+  ;; at a time in eight accumulators, the two border columns of each row
+  ;; computed and left unread. y gets nvec·4 outputs (nvec a multiple of 8).
+  (func (export "conv1fwd") (param $y i32) (param $xp i32) (param $w i32) (param $c i32)
+        (param $ps i32) (param $rs i32) (param $nvec i32)
+    (local $q i32) (local $end i32) (local $ky i32) (local $kx i32) (local $ch i32)
+    (local $pw i32) (local $px i32) (local $ps4 i32) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $ps4 (i32.shl (local.get $ps) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $nvec) (i32.const 4)))
+    (block $qdone (loop $qloop
+      (br_if $qdone (i32.ge_u (local.get $q) (local.get $end)))
+      (local.set $a0 (v128.const f32x4 0 0 0 0))
+      (local.set $a1 (v128.const f32x4 0 0 0 0))
+      (local.set $a2 (v128.const f32x4 0 0 0 0))
+      (local.set $a3 (v128.const f32x4 0 0 0 0))
+      (local.set $a4 (v128.const f32x4 0 0 0 0))
+      (local.set $a5 (v128.const f32x4 0 0 0 0))
+      (local.set $a6 (v128.const f32x4 0 0 0 0))
+      (local.set $a7 (v128.const f32x4 0 0 0 0))
+      (local.set $pw (local.get $w))
+      (local.set $ky (i32.const 0))
+      (loop $kyloop
+        (local.set $kx (i32.const 0))
+        (loop $kxloop
+          ;; plane 0 at this tap's shift of the 32 outputs
+          (local.set $px (i32.add (i32.add (local.get $xp) (local.get $q))
+            (i32.shl (i32.add (i32.mul (local.get $ky) (local.get $rs)) (local.get $kx)) (i32.const 2))))
+          (local.set $ch (local.get $c))
+          (loop $cloop
+            (local.set $wv (v128.load32_splat (local.get $pw)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $wv))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $wv))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $wv))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $wv))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $wv))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $wv))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $wv))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $px)) (local.get $wv))))
+            (local.set $pw (i32.add (local.get $pw) (i32.const 4)))
+            (local.set $px (i32.add (local.get $px) (local.get $ps4)))
+            (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1)))))
+          (br_if $kxloop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 3))))
+        (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
+      (v128.store offset=0 (i32.add (local.get $y) (local.get $q)) (local.get $a0))
+      (v128.store offset=16 (i32.add (local.get $y) (local.get $q)) (local.get $a1))
+      (v128.store offset=32 (i32.add (local.get $y) (local.get $q)) (local.get $a2))
+      (v128.store offset=48 (i32.add (local.get $y) (local.get $q)) (local.get $a3))
+      (v128.store offset=64 (i32.add (local.get $y) (local.get $q)) (local.get $a4))
+      (v128.store offset=80 (i32.add (local.get $y) (local.get $q)) (local.get $a5))
+      (v128.store offset=96 (i32.add (local.get $y) (local.get $q)) (local.get $a6))
+      (v128.store offset=112 (i32.add (local.get $y) (local.get $q)) (local.get $a7))
+      (local.set $q (i32.add (local.get $q) (i32.const 128)))
+      (br $qloop)))
+  )
+
+  ;; conv1dw adds one image's terms to the weight gradient dw (9·C floats,
+  ;; C a multiple of 32): xq is the image with a zero border, pixels (row
+  ;; stride rs = W+2) of C channels; dy its h×w output gradient. Lanes run
+  ;; over 32 channels of one tap in eight accumulators, loaded from dw, that
+  ;; add every pixel's product in order and go back to dw.
+  (func (export "conv1dw") (param $dw i32) (param $xq i32) (param $dy i32) (param $c i32)
+        (param $rs i32) (param $h i32) (param $wd i32)
+    (local $t i32) (local $c0 i32) (local $pk i32) (local $toff i32) (local $oy i32) (local $ox i32)
+    (local $px i32) (local $pd i32) (local $c4 i32) (local $d v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (block $tdone (loop $tloop
+      (br_if $tdone (i32.ge_u (local.get $t) (i32.const 9)))
+      (local.set $c0 (i32.const 0))
+      (block $cdone (loop $cloop
+        (br_if $cdone (i32.ge_u (local.get $c0) (local.get $c)))
+        (local.set $pk (i32.add (local.get $dw)
+          (i32.shl (i32.add (i32.mul (local.get $t) (local.get $c)) (local.get $c0)) (i32.const 2))))
+        (local.set $a0 (v128.load offset=0 (local.get $pk)))
+        (local.set $a1 (v128.load offset=16 (local.get $pk)))
+        (local.set $a2 (v128.load offset=32 (local.get $pk)))
+        (local.set $a3 (v128.load offset=48 (local.get $pk)))
+        (local.set $a4 (v128.load offset=64 (local.get $pk)))
+        (local.set $a5 (v128.load offset=80 (local.get $pk)))
+        (local.set $a6 (v128.load offset=96 (local.get $pk)))
+        (local.set $a7 (v128.load offset=112 (local.get $pk)))
+        ;; tap t = (ky, kx) reads padded pixel (oy+ky, ox+kx)
+        (local.set $toff (i32.shl (i32.add (i32.mul
+          (i32.add (i32.mul (i32.div_u (local.get $t) (i32.const 3)) (local.get $rs)) (i32.rem_u (local.get $t) (i32.const 3)))
+          (local.get $c)) (local.get $c0)) (i32.const 2)))
+        (local.set $pd (local.get $dy))
+        (local.set $oy (i32.const 0))
+        (block $ydone (loop $yloop
+          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+          (local.set $px (i32.add (i32.add (local.get $xq) (local.get $toff))
+            (i32.mul (i32.mul (local.get $oy) (local.get $rs)) (local.get $c4))))
+          (local.set $ox (local.get $wd))
+          (loop $xloop
+            (local.set $d (v128.load32_splat (local.get $pd)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $d))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $d))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $d))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $d))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $d))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $d))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $d))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $px)) (local.get $d))))
+            (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+            (local.set $px (i32.add (local.get $px) (local.get $c4)))
+            (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
+          (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+          (br $yloop)))
+        (v128.store offset=0 (local.get $pk) (local.get $a0))
+        (v128.store offset=16 (local.get $pk) (local.get $a1))
+        (v128.store offset=32 (local.get $pk) (local.get $a2))
+        (v128.store offset=48 (local.get $pk) (local.get $a3))
+        (v128.store offset=64 (local.get $pk) (local.get $a4))
+        (v128.store offset=80 (local.get $pk) (local.get $a5))
+        (v128.store offset=96 (local.get $pk) (local.get $a6))
+        (v128.store offset=112 (local.get $pk) (local.get $a7))
+        (local.set $c0 (i32.add (local.get $c0) (i32.const 32)))
+        (br $cloop)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tloop)))
   )
 
   ;; addr returns the byte address of C[i, j]: c + i*ldc4 + 4j.
