@@ -80,6 +80,8 @@ function simdImports() {
 		bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) => k.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
 		chanscale: (dst, x, scale, rows, c) => k.chanscale(dst, x, scale, rows, c),
 		bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => k.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+		addrows: (y, b, rows, c) => k.addrows(y, b, rows, c),
+		sumrows: (db, g, rows, c) => k.sumrows(db, g, rows, c),
 		relu: (y, x, n) => k.relu(y, x, n),
 		relubwd: (dx, g, y, n) => k.relubwd(dx, g, y, n),
 		lrelu: (y, x, n, alpha) => k.lrelu(y, x, n, alpha),

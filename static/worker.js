@@ -131,6 +131,8 @@ const simd = {
     chanscale: (dst, x, scale, rows, c) => simd.kernels.chanscale(dst, x, scale, rows, c),
     bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) =>
       simd.kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+    addrows: (y, b, rows, c) => simd.kernels.addrows(y, b, rows, c),
+    sumrows: (db, g, rows, c) => simd.kernels.sumrows(db, g, rows, c),
     relu: (y, x, n) => simd.kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => simd.kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => simd.kernels.lrelu(y, x, n, alpha),

@@ -52,6 +52,45 @@ func checkSameLen(op string, n int, ls ...int) {
 	}
 }
 
+// AddToRows adds b to every row of y (len(y)/len(b) rows of len(b)
+// values): y[r*c+j] += b[j], a layer's bias. The SIMD128 kernel does it in
+// lanes (addrows); natively Go's loop is already fast.
+func AddToRows(y, b []float32) {
+	rows := rowsOf("AddToRows", len(y), len(b))
+	if rows > 0 && !simdAddToRows(y, b, rows) {
+		addToRowsGo(y, b)
+	}
+}
+
+func addToRowsGo(y, b []float32) {
+	c := len(b)
+	for r := 0; r < len(y); r += c {
+		row := y[r : r+c]
+		for j, v := range b {
+			row[j] += v
+		}
+	}
+}
+
+// SumRowsInto adds every row of g (len(g)/len(db) rows of len(db) values)
+// into db, in row order: db[j] += g[r*c+j] for r = 0, 1, ..., in float32 (a
+// bias's gradient).
+func SumRowsInto(db, g []float32) {
+	rows := rowsOf("SumRowsInto", len(g), len(db))
+	if rows > 0 && !simdSumRowsInto(db, g, rows) {
+		sumRowsIntoGo(db, g)
+	}
+}
+
+func sumRowsIntoGo(db, g []float32) {
+	c := len(db)
+	for r := 0; r < len(g); r += c {
+		for j, v := range g[r : r+c] {
+			db[j] += v
+		}
+	}
+}
+
 // ChannelSums adds the rows of x (len(x)/c rows of c channels) into sum in
 // float64: sum[j] += float64(x[r*c+j]) for r = 0, 1, ... in order.
 func ChannelSums(sum []float64, x []float32, c int) {

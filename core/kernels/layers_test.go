@@ -95,6 +95,21 @@ func forShapes(t *testing.T, f func(t *testing.T, r *rand.Rand, rows, c int)) {
 	}
 }
 
+func TestAddToRowsAndSumRowsInto(t *testing.T) {
+	forShapes(t, func(t *testing.T, r *rand.Rand, rows, c int) {
+		y, b := randLayer(r, rows*c, 3), randLayer(r, c, 1)
+		want := clone32(y)
+		AddToRows(y, b)
+		addToRowsGo(want, b)
+		sameBits32(t, "AddToRows", y, want)
+		g, db := randLayer(r, rows*c, 3), randLayer(r, c, 10)
+		wantDB := clone32(db)
+		SumRowsInto(db, g)
+		sumRowsIntoGo(wantDB, g)
+		sameBits32(t, "SumRowsInto", db, wantDB)
+	})
+}
+
 func TestChannelSums(t *testing.T) {
 	forShapes(t, func(t *testing.T, r *rand.Rand, rows, c int) {
 		x := randLayer(r, rows*c, 3)

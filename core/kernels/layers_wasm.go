@@ -10,6 +10,14 @@ import "unsafe"
 // checked the lengths, and rows, c and n are positive. None keeps a pointer
 // past the call.
 
+//go:wasmimport simd addrows
+//go:noescape
+func simdAddRows(y, b unsafe.Pointer, rows, c int32)
+
+//go:wasmimport simd sumrows
+//go:noescape
+func simdSumRows(db, g unsafe.Pointer, rows, c int32)
+
 //go:wasmimport simd chansum
 //go:noescape
 func simdChanSum(sum, x unsafe.Pointer, rows, c int32)
@@ -103,4 +111,23 @@ func fastMaxPool2x2(y []float32, arg []int32, x []float32, n, h, w, c int) {
 
 func fastMaxPool2x2Backward(dx, dy []float32, arg []int32, n, h, w, c int) {
 	simdMaxPoolBwd(p32(dx), p32(dy), unsafe.Pointer(unsafe.SliceData(arg)), int32(n), int32(h), int32(w), int32(c))
+}
+
+// simdAddToRows and simdSumRowsInto run AddToRows and SumRowsInto on the
+// SIMD kernels and report true, or report false, having done nothing, when
+// they are absent.
+func simdAddToRows(y, b []float32, rows int) bool {
+	if !simdOK {
+		return false
+	}
+	simdAddRows(p32(y), p32(b), int32(rows), int32(len(b)))
+	return true
+}
+
+func simdSumRowsInto(db, g []float32, rows int) bool {
+	if !simdOK {
+		return false
+	}
+	simdSumRows(p32(db), p32(g), int32(rows), int32(len(db)))
+	return true
 }

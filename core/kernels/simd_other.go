@@ -36,3 +36,8 @@ func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { retu
 // simdWinoDy reports false: outside js/wasm the output gradient's Winograd
 // transform is pure Go.
 func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }
+
+// simdAddToRows and simdSumRowsInto report false: outside js/wasm a bias's
+// passes are Go's loops.
+func simdAddToRows(y, b []float32, rows int) bool    { return false }
+func simdSumRowsInto(db, g []float32, rows int) bool { return false }

@@ -124,17 +124,7 @@ func grow(s []float32, n int) []float32 {
 }
 
 // addBias adds b to every row of y (rows of len(b)).
-func addBias(y, b []float32) {
-	c := len(b)
-	for r := 0; r < len(y); r += c {
-		addTo(y[r:r+c], b)
-	}
-}
+func addBias(y, b []float32) { kernels.AddToRows(y, b) }
 
 // sumRows adds every row of g (rows of len(db)) into db, in row order.
-func sumRows(db, g []float32) {
-	c := len(db)
-	for r := 0; r < len(g); r += c {
-		addTo(db, g[r:r+c])
-	}
-}
+func sumRows(db, g []float32) { kernels.SumRowsInto(db, g) }

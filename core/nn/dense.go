@@ -43,10 +43,7 @@ func (d *Dense) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	d.x = x
 	yt, y := d.y.get(n, d.Out)
 	kernels.Gemm(y, f32(x), d.W.Data(), n, d.Out, d.In, false)
-	b := d.B.Data()
-	for i := range n {
-		addTo(y[i*d.Out:(i+1)*d.Out], b)
-	}
+	addBias(y, d.B.Data())
 	return yt
 }
 
@@ -55,10 +52,7 @@ func (d *Dense) Backward(dy *tensor.Dense) *tensor.Dense {
 	checkShape(d.name, "output gradient", dy, n, d.Out)
 	g := f32(dy)
 	kernels.GemmTA(d.W.GradData(), f32(d.x), g, d.In, d.Out, n, true)
-	db := d.B.GradData()
-	for i := range n {
-		addTo(db, g[i*d.Out:(i+1)*d.Out])
-	}
+	sumRows(d.B.GradData(), g)
 	dxt, dx := d.dx.get(n, d.In)
 	kernels.GemmTB(dx, g, d.W.Data(), n, d.In, d.Out, false)
 	return dxt

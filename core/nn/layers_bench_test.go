@@ -47,3 +47,21 @@ func BenchmarkMaxPoolLayer(b *testing.B) {
 		b.Run(fmt.Sprint(s), func(b *testing.B) { benchLayer(b, NewMaxPool2D("pool"), true, s...) })
 	}
 }
+
+// BenchmarkBias times a layer's bias passes (addBias in Forward, sumRows in
+// Backward) over the convolutions' outputs at batch 32, as MB/s of output.
+func BenchmarkBias(b *testing.B) {
+	for _, s := range [][2]int{{25088, 16}, {25088, 32}, {6272, 64}, {25088, 1}} {
+		rows, c := s[0], s[1]
+		y := randTensor(rand.New(rand.NewPCG(3, 4)), 1, rows, c)
+		bias := make([]float32, c)
+		b.Run(fmt.Sprintf("%dx%d", rows, c), func(b *testing.B) {
+			b.SetBytes(int64(4 * rows * c))
+			b.ReportAllocs()
+			for b.Loop() {
+				addBias(f32(y), bias)
+				sumRows(bias, f32(y))
+			}
+		})
+	}
+}

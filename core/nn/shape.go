@@ -19,11 +19,3 @@ func checkShape(layer, what string, t *tensor.Dense, want ...int) {
 		shapePanic(layer, what, slices.Clone([]int(s)), slices.Clone(want))
 	}
 }
-
-// addTo adds src into dst element by element.
-func addTo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
-}

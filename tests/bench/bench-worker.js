@@ -55,6 +55,8 @@ self.onmessage = async (e) => {
     bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) => kernels.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
     chanscale: (dst, x, scale, rows, c) => kernels.chanscale(dst, x, scale, rows, c),
     bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
+    addrows: (y, b, rows, c) => kernels.addrows(y, b, rows, c),
+    sumrows: (db, g, rows, c) => kernels.sumrows(db, g, rows, c),
     relu: (y, x, n) => kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => kernels.lrelu(y, x, n, alpha),

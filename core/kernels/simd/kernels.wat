@@ -15,7 +15,8 @@
 ;; gemv (products with one column), transpose (that copy's 4×4 squares),
 ;; conv1fwd and conv1dw (a convolution to one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
-;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd),
+;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd,
+;; addrows, sumrows),
 ;; which keep their own orders, described with them below; last, the
 ;; Winograd transforms winoin and winoout of core/kernels/winograd.go and
 ;; winody of winograd_grad.go. The tile and panel functions of gemm follow
@@ -509,6 +510,82 @@
         (br $cloop)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tloop)))
+  )
+
+  ;; addrows and sumrows are a bias's passes over rows of c values (the
+  ;; layer kernels AddToRows and SumRowsInto of core/kernels/layers.go):
+  ;; addrows sets y[r,j] = y[r,j] + b[j]; sumrows sets db[j] = db[j] + g[r,j]
+  ;; for r = 0, 1, ... in order, one f32 add each, as Go's dst[i] += v. The
+  ;; lanes run across channels (c a multiple of 4), across the elements
+  ;; when c = 1 for addrows, and not at all otherwise: sumrows with c = 1 is
+  ;; one sum, in a local. rows and c are positive.
+  (func (export "addrows") (param $y i32) (param $b i32) (param $rows i32) (param $c i32)
+    (local $end i32) (local $py i32) (local $pb i32) (local $rend i32) (local $bv v128) (local $bs f32)
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.mul (local.get $rows) (local.get $c)) (i32.const 2))))
+    (if (i32.eq (local.get $c) (i32.const 1)) (then
+      (local.set $bv (v128.load32_splat (local.get $b)))
+      (local.set $py (local.get $y))
+      (block $vdone (loop $vloop
+        (br_if $vdone (i32.gt_u (i32.add (local.get $py) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $py) (f32x4.add (v128.load (local.get $py)) (local.get $bv)))
+        (local.set $py (i32.add (local.get $py) (i32.const 16)))
+        (br $vloop)))
+      (local.set $bs (f32.load (local.get $b)))
+      (block $sdone (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $py) (local.get $end)))
+        (f32.store (local.get $py) (f32.add (f32.load (local.get $py)) (local.get $bs)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (br $sloop)))
+      (return)))
+    (local.set $py (local.get $y))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $py) (local.get $end)))
+      (local.set $rend (i32.add (local.get $py) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $pb (local.get $b))
+      (if (i32.eqz (i32.and (local.get $c) (i32.const 3))) (then
+        (loop $jloop
+          (v128.store (local.get $py) (f32x4.add (v128.load (local.get $py)) (v128.load (local.get $pb))))
+          (local.set $py (i32.add (local.get $py) (i32.const 16)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+          (br_if $jloop (i32.lt_u (local.get $py) (local.get $rend)))))
+      (else
+        (loop $jloop
+          (f32.store (local.get $py) (f32.add (f32.load (local.get $py)) (f32.load (local.get $pb))))
+          (local.set $py (i32.add (local.get $py) (i32.const 4)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 4)))
+          (br_if $jloop (i32.lt_u (local.get $py) (local.get $rend))))))
+      (br $rloop)))
+  )
+
+  (func (export "sumrows") (param $db i32) (param $g i32) (param $rows i32) (param $c i32)
+    (local $end i32) (local $pg i32) (local $pd i32) (local $rend i32) (local $s f32)
+    (local.set $end (i32.add (local.get $g) (i32.shl (i32.mul (local.get $rows) (local.get $c)) (i32.const 2))))
+    (local.set $pg (local.get $g))
+    (if (i32.eq (local.get $c) (i32.const 1)) (then
+      (local.set $s (f32.load (local.get $db)))
+      (loop $sloop
+        (local.set $s (f32.add (local.get $s) (f32.load (local.get $pg))))
+        (local.set $pg (i32.add (local.get $pg) (i32.const 4)))
+        (br_if $sloop (i32.lt_u (local.get $pg) (local.get $end))))
+      (f32.store (local.get $db) (local.get $s))
+      (return)))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $pg) (local.get $end)))
+      (local.set $rend (i32.add (local.get $pg) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $pd (local.get $db))
+      (if (i32.eqz (i32.and (local.get $c) (i32.const 3))) (then
+        (loop $jloop
+          (v128.store (local.get $pd) (f32x4.add (v128.load (local.get $pd)) (v128.load (local.get $pg))))
+          (local.set $pg (i32.add (local.get $pg) (i32.const 16)))
+          (local.set $pd (i32.add (local.get $pd) (i32.const 16)))
+          (br_if $jloop (i32.lt_u (local.get $pg) (local.get $rend)))))
+      (else
+        (loop $jloop
+          (f32.store (local.get $pd) (f32.add (f32.load (local.get $pd)) (f32.load (local.get $pg))))
+          (local.set $pg (i32.add (local.get $pg) (i32.const 4)))
+          (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+          (br_if $jloop (i32.lt_u (local.get $pg) (local.get $rend))))))
+      (br $rloop)))
   )
 
   ;; addr returns the byte address of C[i, j]: c + i*ldc4 + 4j.
