@@ -82,6 +82,8 @@ function simdImports() {
 		bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => k.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
 		addrows: (y, b, rows, c) => k.addrows(y, b, rows, c),
 		sumrows: (db, g, rows, c) => k.sumrows(db, g, rows, c),
+		adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) => k.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
+		rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => k.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
 		relu: (y, x, n) => k.relu(y, x, n),
 		relubwd: (dx, g, y, n) => k.relubwd(dx, g, y, n),
 		lrelu: (y, x, n, alpha) => k.lrelu(y, x, n, alpha),

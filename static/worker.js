@@ -133,6 +133,9 @@ const simd = {
       simd.kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
     addrows: (y, b, rows, c) => simd.kernels.addrows(y, b, rows, c),
     sumrows: (db, g, rows, c) => simd.kernels.sumrows(db, g, rows, c),
+    adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) =>
+      simd.kernels.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
+    rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => simd.kernels.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
     relu: (y, x, n) => simd.kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => simd.kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => simd.kernels.lrelu(y, x, n, alpha),

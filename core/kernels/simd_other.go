@@ -41,3 +41,8 @@ func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { retu
 // passes are Go's loops.
 func simdAddToRows(y, b []float32, rows int) bool    { return false }
 func simdSumRowsInto(db, g []float32, rows int) bool { return false }
+
+// simdAdam and simdRMSprop report false: outside js/wasm the optimisers'
+// updates are Go's loops.
+func simdAdam(w, g, m, v []float32, k *AdamFactors) bool    { return false }
+func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }

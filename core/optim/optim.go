@@ -3,9 +3,10 @@
 //
 // Determinism: the per-step scalar factors are computed in float64 with only
 // +, -, *, / and math.Sqrt (correctly rounded everywhere; powers of beta are
-// repeated products, not math.Pow), and the per-element updates in float32
-// with every product converted explicitly, which forbids the compiler from
-// fusing it into a multiply-add. The same gradients therefore give
+// repeated products, not math.Pow), and the per-element updates
+// (core/kernels' AdamUpdate and RMSpropUpdate, on SIMD128 in wasm) in
+// float32 with every product converted explicitly, which forbids the
+// compiler from fusing it into a multiply-add. The same gradients therefore give
 // bit-identical parameters on amd64, arm64 and js/wasm.
 //
 // Allocation: an optimiser allocates its state when it is made; Step
@@ -20,6 +21,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"vaeaug/core/kernels"
 	"vaeaug/core/nn"
 )
 
@@ -93,21 +95,6 @@ func decayedLR(lr, decay float64, iterations int64) float64 {
 	return float64(lr * (1 / (1 + float64(decay*float64(iterations)))))
 }
 
-// clip32 limits g to [-c, c]; NaN passes through unchanged.
-func clip32(g, c float32) float32 {
-	if g > c {
-		return c
-	}
-	if g < -c {
-		return -c
-	}
-	return g
-}
-
-// sqrt32 is the correctly rounded float32 square root: the float64 root of a
-// float32 is exact enough that rounding it to float32 never double-rounds.
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
-
 // Adam is Keras 2.2's Adam (without amsgrad). For each step, with
 // t = Iterations+1 and Iterations counted before the step:
 //
@@ -163,41 +150,18 @@ func (o *Adam) Step() {
 
 	// Keras evaluates the update in float32 with its hyper-parameters cast
 	// to float32 ((1 - beta) is formed in double first, as in Python).
-	k := adamConst{
-		b1: float32(o.Beta1), c1: float32(1 - o.Beta1),
-		b2: float32(o.Beta2), c2: float32(1 - o.Beta2),
-		lr: float32(lrT), eps: float32(o.Epsilon),
-		clip: float32(o.ClipValue), doClip: o.ClipValue > 0,
+	k := kernels.AdamFactors{
+		B1: float32(o.Beta1), C1: float32(1 - o.Beta1),
+		B2: float32(o.Beta2), C2: float32(1 - o.Beta2),
+		LR: float32(lrT), Eps: float32(o.Epsilon),
+		Clip: float32(o.ClipValue), DoClip: o.ClipValue > 0,
 	}
 	for i := range o.slots {
 		s := &o.slots[i]
 		w, g := s.data("Adam")
-		adamUpdate(w, g, s.a, s.b, &k)
+		kernels.AdamUpdate(w, g, s.a, s.b, &k)
 	}
 	o.Iterations = t
-}
-
-// adamConst holds one step's float32 factors.
-type adamConst struct {
-	b1, c1, b2, c2, lr, eps, clip float32
-	doClip                        bool
-}
-
-// adamUpdate applies the element-wise Adam rule to one parameter.
-func adamUpdate(w, g, m, v []float32, k *adamConst) {
-	g = g[:len(w)]
-	m = m[:len(w)]
-	v = v[:len(w)]
-	for i := range w {
-		gi := g[i]
-		if k.doClip {
-			gi = clip32(gi, k.clip)
-		}
-		mi := float32(k.b1*m[i]) + float32(k.c1*gi)
-		vi := float32(k.b2*v[i]) + float32(k.c2*float32(gi*gi))
-		m[i], v[i] = mi, vi
-		w[i] -= float32(k.lr*mi) / (sqrt32(vi) + k.eps)
-	}
 }
 
 // RMSprop is Keras 2.2's RMSprop. For each step, with Iterations counted
@@ -229,23 +193,15 @@ func NewRMSprop(params []*nn.Param, lr, rho float64) *RMSprop {
 // Step applies one RMSprop update and increments Iterations. It does not
 // allocate.
 func (o *RMSprop) Step() {
-	lr := float32(decayedLR(o.LR, o.Decay, o.Iterations))
-	rho, c := float32(o.Rho), float32(1-o.Rho)
-	eps, clip, doClip := float32(o.Epsilon), float32(o.ClipValue), o.ClipValue > 0
+	k := kernels.RMSpropFactors{
+		Rho: float32(o.Rho), C: float32(1 - o.Rho),
+		LR:  float32(decayedLR(o.LR, o.Decay, o.Iterations)),
+		Eps: float32(o.Epsilon), Clip: float32(o.ClipValue), DoClip: o.ClipValue > 0,
+	}
 	for i := range o.slots {
 		s := &o.slots[i]
 		w, g := s.data("RMSprop")
-		a := s.a[:len(w)]
-		g = g[:len(w)]
-		for j := range w {
-			gj := g[j]
-			if doClip {
-				gj = clip32(gj, clip)
-			}
-			aj := float32(rho*a[j]) + float32(c*float32(gj*gj))
-			a[j] = aj
-			w[j] -= float32(lr*gj) / (sqrt32(aj) + eps)
-		}
+		kernels.RMSpropUpdate(w, g, s.a, &k)
 	}
 	o.Iterations++
 }

@@ -57,6 +57,8 @@ self.onmessage = async (e) => {
     bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
     addrows: (y, b, rows, c) => kernels.addrows(y, b, rows, c),
     sumrows: (db, g, rows, c) => kernels.sumrows(db, g, rows, c),
+    adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) => kernels.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
+    rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => kernels.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
     relu: (y, x, n) => kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => kernels.lrelu(y, x, n, alpha),

@@ -16,7 +16,7 @@
 ;; conv1fwd and conv1dw (a convolution to one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd,
-;; addrows, sumrows),
+;; addrows, sumrows; adam and rmsprop, the optimisers' updates),
 ;; which keep their own orders, described with them below; last, the
 ;; Winograd transforms winoin and winoout of core/kernels/winograd.go and
 ;; winody of winograd_grad.go. The tile and panel functions of gemm follow
@@ -586,6 +586,106 @@
           (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
           (br_if $jloop (i32.lt_u (local.get $pg) (local.get $rend))))))
       (br $rloop)))
+  )
+
+  ;; adam and rmsprop are the optimisers' element-wise updates (AdamUpdate
+  ;; and RMSpropUpdate of core/kernels/optim.go), each element's expression
+  ;; as in Go: the gradient clipped to [-clip, clip] when doclip (compare and
+  ;; select, so a NaN passes as with Go's ifs), every product and quotient
+  ;; rounded to f32, f32x4.sqrt correctly rounded as Go's float64 root of a
+  ;; float32 is once rounded back. Lanes run over elements; the last n mod 4
+  ;; go through the same operations in scalar f32.
+  (func $clip4 (param $g v128) (param $clip v128) (result v128)
+    (local.set $g (v128.bitselect (local.get $clip) (local.get $g) (f32x4.gt (local.get $g) (local.get $clip))))
+    (v128.bitselect (f32x4.neg (local.get $clip)) (local.get $g) (f32x4.lt (local.get $g) (f32x4.neg (local.get $clip)))))
+
+  (func $clip1 (param $g f32) (param $clip f32) (result f32)
+    (if (f32.gt (local.get $g) (local.get $clip)) (then (return (local.get $clip))))
+    (if (f32.lt (local.get $g) (f32.neg (local.get $clip))) (then (return (f32.neg (local.get $clip)))))
+    (local.get $g))
+
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+        (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $lr f32) (param $eps f32)
+        (param $clip f32) (param $doclip i32)
+    (local $o i32) (local $end4 i32) (local $end i32)
+    (local $gv v128) (local $mv v128) (local $vv v128) (local $clipv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $clipv (f32x4.splat (local.get $clip)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $o) (local.get $end4)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (local.get $doclip) (then (local.set $gv (call $clip4 (local.get $gv) (local.get $clipv)))))
+      (local.set $mv (f32x4.add
+        (f32x4.mul (f32x4.splat (local.get $b1)) (v128.load (i32.add (local.get $m) (local.get $o))))
+        (f32x4.mul (f32x4.splat (local.get $c1)) (local.get $gv))))
+      (local.set $vv (f32x4.add
+        (f32x4.mul (f32x4.splat (local.get $b2)) (v128.load (i32.add (local.get $v) (local.get $o))))
+        (f32x4.mul (f32x4.splat (local.get $c2)) (f32x4.mul (local.get $gv) (local.get $gv)))))
+      (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+      (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+      (v128.store (i32.add (local.get $w) (local.get $o)) (f32x4.sub
+        (v128.load (i32.add (local.get $w) (local.get $o)))
+        (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (local.get $mv))
+                   (f32x4.add (f32x4.sqrt (local.get $vv)) (f32x4.splat (local.get $eps))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $vloop)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+      (if (local.get $doclip) (then (local.set $gs (call $clip1 (local.get $gs) (local.get $clip)))))
+      (local.set $ms (f32.add
+        (f32.mul (local.get $b1) (f32.load (i32.add (local.get $m) (local.get $o))))
+        (f32.mul (local.get $c1) (local.get $gs))))
+      (local.set $vs (f32.add
+        (f32.mul (local.get $b2) (f32.load (i32.add (local.get $v) (local.get $o))))
+        (f32.mul (local.get $c2) (f32.mul (local.get $gs) (local.get $gs)))))
+      (f32.store (i32.add (local.get $m) (local.get $o)) (local.get $ms))
+      (f32.store (i32.add (local.get $v) (local.get $o)) (local.get $vs))
+      (f32.store (i32.add (local.get $w) (local.get $o)) (f32.sub
+        (f32.load (i32.add (local.get $w) (local.get $o)))
+        (f32.div (f32.mul (local.get $lr) (local.get $ms))
+                 (f32.add (f32.sqrt (local.get $vs)) (local.get $eps)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $sloop)))
+  )
+
+  (func (export "rmsprop") (param $w i32) (param $g i32) (param $a i32) (param $n i32)
+        (param $rho f32) (param $c f32) (param $lr f32) (param $eps f32) (param $clip f32) (param $doclip i32)
+    (local $o i32) (local $end4 i32) (local $end i32)
+    (local $gv v128) (local $av v128) (local $clipv v128) (local $gs f32) (local $as f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $clipv (f32x4.splat (local.get $clip)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $o) (local.get $end4)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (local.get $doclip) (then (local.set $gv (call $clip4 (local.get $gv) (local.get $clipv)))))
+      (local.set $av (f32x4.add
+        (f32x4.mul (f32x4.splat (local.get $rho)) (v128.load (i32.add (local.get $a) (local.get $o))))
+        (f32x4.mul (f32x4.splat (local.get $c)) (f32x4.mul (local.get $gv) (local.get $gv)))))
+      (v128.store (i32.add (local.get $a) (local.get $o)) (local.get $av))
+      (v128.store (i32.add (local.get $w) (local.get $o)) (f32x4.sub
+        (v128.load (i32.add (local.get $w) (local.get $o)))
+        (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (local.get $gv))
+                   (f32x4.add (f32x4.sqrt (local.get $av)) (f32x4.splat (local.get $eps))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $vloop)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+      (if (local.get $doclip) (then (local.set $gs (call $clip1 (local.get $gs) (local.get $clip)))))
+      (local.set $as (f32.add
+        (f32.mul (local.get $rho) (f32.load (i32.add (local.get $a) (local.get $o))))
+        (f32.mul (local.get $c) (f32.mul (local.get $gs) (local.get $gs)))))
+      (f32.store (i32.add (local.get $a) (local.get $o)) (local.get $as))
+      (f32.store (i32.add (local.get $w) (local.get $o)) (f32.sub
+        (f32.load (i32.add (local.get $w) (local.get $o)))
+        (f32.div (f32.mul (local.get $lr) (local.get $gs))
+                 (f32.add (f32.sqrt (local.get $as)) (local.get $eps)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $sloop)))
   )
 
   ;; addr returns the byte address of C[i, j]: c + i*ldc4 + 4j.
