@@ -54,7 +54,7 @@ async function kernelBytes() {
 	try {
 		mod.resolveNames();
 		mod.validate();
-		return mod.toBinary({ log: false }).buffer;
+		return mod.toBinary({ log: false, write_debug_names: true }).buffer;
 	} finally {
 		mod.destroy();
 	}

@@ -137,6 +137,9 @@ func gemmShapes() []shape {
 		// Short and wide with a long k, like a dense layer's input
 		// gradient over a batch: the SIMD128 GemmTB computes Cᵀ = B·Aᵀ.
 		shape{32, 300, 250}, shape{12, 97, 203},
+		// Rows of B 2 KiB and 256 bytes apart: the SIMD128 kernels copy
+		// their panels (panelConflicts).
+		shape{9, 512, 40}, shape{40, 64, 300},
 	)
 }
 

@@ -30,12 +30,45 @@ func simdGemmKernelAt(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load 
 // of 8. js/wasm runs one product at a time, and a product never yields.
 var simdPanel [kcMax * 8]float32
 
-// simdGemmKernel is simdGemmKernelAt with simdPanel as its room.
+// simdGemmKernel is simdGemmKernelAt with simdPanel as its room where
+// panelConflicts says B's panels need it, else none.
 func simdGemmKernel(c, a, b unsafe.Pointer, m, n, k, ars, aps, ldb, ldc, load int32) {
 	if k > kcMax {
 		panic("kernels: p run longer than kcMax")
 	}
-	simdGemmKernelAt(c, a, b, m, n, k, ars, aps, ldb, ldc, load, unsafe.Pointer(&simdPanel[0]))
+	var pack unsafe.Pointer
+	if panelConflicts(int(ldb), int(k)) {
+		pack = unsafe.Pointer(&simdPanel[0])
+	}
+	simdGemmKernelAt(c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack)
+}
+
+// panelConflicts reports whether a panel of B (k rows of 32 bytes, ldb
+// floats apart) crowds L1's sets: with 64-byte lines and 64 sets (a 48 KiB
+// 12-way L1, as on the machines we measured), rows a multiple of 64 bytes
+// apart fall in only 64/gcd(stride/64, 64) sets, and more than 8 rows per
+// set (of 12 ways, leaving room for A and C) evict each other before the
+// next tile reads them. A dense layer's 512 columns (2 KiB apart: two sets)
+// and column blocks of 64 over runs of 256 do; the Winograd products (k of
+// 16 to 64) and 16- or 32-column products do not, and copying their panels
+// cost about 3% of a classifier step for nothing.
+func panelConflicts(ldb, k int) bool {
+	stride := 4 * ldb
+	if stride%64 != 0 {
+		return false
+	}
+	sets := 1 // rows a multiple of 4 KiB apart share one set
+	if lines := stride / 64 % 64; lines != 0 {
+		sets = 64 / gcd(lines, 64)
+	}
+	return k > 8*sets
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // simdGemvKernel computes, for i < m,

@@ -24,3 +24,18 @@ func TestSIMDPresence(t *testing.T) {
 	}
 	t.Logf("simd kernels: %v", simdOK)
 }
+
+// panelConflicts picks the panels worth copying: a dense layer's 512
+// columns and 64 columns over a long run, not the Winograd products' short
+// k, 16 or 32 columns, or strides off a line.
+func TestPanelConflicts(t *testing.T) {
+	for _, c := range []struct {
+		ldb, k int
+		want   bool
+	}{{512, 242, true}, {512, 16, false}, {1024, 9, true}, {64, 256, true}, {64, 64, false},
+		{32, 256, false}, {16, 256, false}, {10, 256, false}, {3136, 256, true}} {
+		if got := panelConflicts(c.ldb, c.k); got != c.want {
+			t.Errorf("panelConflicts(%d, %d) = %v, want %v", c.ldb, c.k, got, c.want)
+		}
+	}
+}
