@@ -3,13 +3,15 @@ package kernels
 import "fmt"
 
 // The layer kernels: the per-channel loops of batch normalisation, the
-// ReLU/LeakyReLU pair and 2x2 max pooling, for NHWC tensors stored as rows
-// of c contiguous channels (c features for a dense layer's output).
+// ReLU/LeakyReLU pair, 2x2 max pooling and a bias's two passes, for NHWC
+// tensors stored as rows of c contiguous channels (c features for a dense
+// layer's output).
 //
 // Each output's arithmetic is fixed by the pure-Go code in this file (the
 // *Go functions, which are also the conformance references): a per-channel
-// sum adds its rows in increasing order, in float64, starting from the
-// value already in the sum; an element-wise result is one fixed expression
+// sum adds its rows in increasing order, in float64 (in float32 for a
+// bias's gradient, as the layers always summed it), starting from the value already in the
+// sum; an element-wise result is one fixed expression
 // with every product rounded before it is added. The SIMD versions (SIMD128
 // kernels on js/wasm, layers_wasm.go; AVX2 on amd64 with GOEXPERIMENT=simd,
 // layers_avx_amd64.go) run their lanes across channels (or across elements

@@ -8,8 +8,8 @@ import "math"
 // code below, every product and quotient rounded to float32 (converted
 // explicitly, so the compiler cannot fuse a multiply-add); the kernels run
 // their lanes over elements with the same operations, so the parameters are
-// the same bits either way. An update over a parameter of a few million
-// values took 17 ms as Go compiled to wasm, a sixth of a classifier step.
+// the same bits either way. As Go compiled to wasm, Adam over the
+// classifier's 1.67M parameters took 9–12 ms, about a tenth of a step.
 
 // AdamFactors are one Adam step's float32 factors:
 //
