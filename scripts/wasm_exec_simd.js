@@ -71,8 +71,9 @@ function simdImports() {
 		gemv: (c, a, b, m, kk, lda, ldb, ldc, load) => k.gemv(c, a, b, m, kk, lda, ldb, ldc, load),
 		col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => k.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
 		transpose: (dst, ldd, src, lds, rows, cols) => k.transpose(dst, ldd, src, lds, rows, cols),
-		conv1fwd: (y, xp, w, c, ps, rs, nvec) => k.conv1fwd(y, xp, w, c, ps, rs, nvec),
+		conv1fwd: (y, x, w, c, h, wd, ring, rowLen) => k.conv1fwd(y, x, w, c, h, wd, ring, rowLen),
 		conv1dw: (dw, xq, dy, c, rs, h, w) => k.conv1dw(dw, xq, dy, c, rs, h, w),
+		conv1in: (y, xp, wp, n, rs, h, w) => k.conv1in(y, xp, wp, n, rs, h, w),
 		// The layer kernels (core/kernels/layers_wasm.go).
 		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
 		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),

@@ -120,8 +120,9 @@ const simd = {
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) =>
       simd.kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
     transpose: (dst, ldd, src, lds, rows, cols) => simd.kernels.transpose(dst, ldd, src, lds, rows, cols),
-    conv1fwd: (y, xp, w, c, ps, rs, nvec) => simd.kernels.conv1fwd(y, xp, w, c, ps, rs, nvec),
+    conv1fwd: (y, x, w, c, h, wd, ring, rowLen) => simd.kernels.conv1fwd(y, x, w, c, h, wd, ring, rowLen),
     conv1dw: (dw, xq, dy, c, rs, h, w) => simd.kernels.conv1dw(dw, xq, dy, c, rs, h, w),
+    conv1in: (y, xp, wp, n, rs, h, w) => simd.kernels.conv1in(y, xp, wp, n, rs, h, w),
     // The layer kernels (core/kernels/layers_wasm.go).
     chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),

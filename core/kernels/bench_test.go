@@ -134,9 +134,11 @@ var trainConvs = []struct {
 	g    Conv3x3
 	n    int
 }{
+	{"cls-conv1", Conv3x3{N: 32, H: 28, W: 28, C: 1, Stride: 1}, 16},
 	{"cls-conv2", Conv3x3{N: 32, H: 28, W: 28, C: 16, Stride: 1}, 16},
 	{"cls-conv3", Conv3x3{N: 32, H: 14, W: 14, C: 16, Stride: 1}, 64},
 	{"cls-conv4", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}, 64},
+	{"vae-conv1", Conv3x3{N: 32, H: 28, W: 28, C: 1, Stride: 1}, 32},
 	{"vae-conv2-s2", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 2}, 64},
 	{"vae-conv3", Conv3x3{N: 32, H: 14, W: 14, C: 64, Stride: 1}, 64},
 	{"vae-conv5", Conv3x3{N: 32, H: 28, W: 28, C: 32, Stride: 1}, 1},
@@ -154,7 +156,10 @@ var trainConvs = []struct {
 // the 16 products of a block of tiles (Conv3x3Winograd), "wino-dw" one of
 // those of Conv3x3WinogradWeightGrad (GemmTA with acc). A stride-1 conv to
 // one channel is timed as whole passes ("conv1-fwd", "conv1-dw") and takes
-// its input gradient as a one-channel convolution ("adj-dx").
+// its input gradient, a convolution from one channel, as a whole pass too
+// ("adj-dx"); so is a first conv's output ("conv1in-fwd": on SIMD128,
+// conv1in without a column matrix), whose input gradient the layers never
+// take (the input is the image).
 func BenchmarkGemmConv(b *testing.B) {
 	for _, s := range trainConvs {
 		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
@@ -165,18 +170,24 @@ func BenchmarkGemmConv(b *testing.B) {
 			b.Run(s.name+"/wino-fwd", func(b *testing.B) { benchGemm(b, Gemm, tf, n, g.C) })
 			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
 			b.Run(s.name+"/wino-dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, g.C, n, tw) })
+		case g.C == 1 && g.Stride == 1:
+			rng := rand.New(rand.NewPCG(7, 7))
+			x, w, y := randSlice(rng, g.N*g.H*g.W), randSlice(rng, 9*n), make([]float32, g.Rows()*n)
+			flops := 2 * float64(g.Rows()) * 9 * float64(n)
+			b.Run(s.name+"/conv1in-fwd", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, n) }) })
+			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
 		case n == 1 && g.Stride == 1:
 			// The whole passes: on SIMD128, conv1fwd and conv1dw without a
 			// column matrix; elsewhere blocks of it and one-column
 			// products. The input gradient (convBwdDataOneChannel) is the
 			// adjoint convolution of dy.
-			one := Conv3x3{N: g.N, H: g.H, W: g.W, C: 1, Stride: 1}
 			rng := rand.New(rand.NewPCG(6, 6))
 			x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, k)
 			y, dw := make([]float32, g.Rows()), make([]float32, k)
 			flops := 2 * float64(g.Rows()) * float64(k)
 			b.Run(s.name+"/conv1-fwd", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, 1) }) })
-			b.Run(s.name+"/adj-dx", func(b *testing.B) { benchGemm(b, Gemm, convBlockRows(one), g.C, 9) })
+			dx := make([]float32, len(x))
+			b.Run(s.name+"/adj-dx", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3BackwardData(dx, y, w, g, 1) }) })
 			b.Run(s.name+"/conv1-dw", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Backward(nil, dw, x, y, w, g, 1) }) })
 		default:
 			b.Run(s.name+"/fwd", func(b *testing.B) { benchGemm(b, Gemm, br, n, k) })

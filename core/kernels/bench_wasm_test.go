@@ -1,6 +1,9 @@
 package kernels
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 // BenchmarkGemmTBWays compares, in one run, the two ways the SIMD128 path
 // can take GemmTB at the shapes where it computes Cᵀ = B·Aᵀ (transposing A
@@ -43,6 +46,31 @@ func BenchmarkGemmOneColumn(b *testing.B) {
 				defer func(v bool) { simdOK = v }(simdOK)
 				simdOK = simdOK && path.simd
 				benchGemm(b, p.f, p.m, p.n, p.k)
+			})
+		}
+	}
+}
+
+// BenchmarkConvOneInWays compares, in one run, the two ways the SIMD128
+// path can take a first conv's forward pass: conv1in on the image, and
+// blocks of the column matrix through gemm.
+func BenchmarkConvOneInWays(b *testing.B) {
+	for _, s := range trainConvs {
+		g, n := s.g, s.n
+		if g.C != 1 {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(7, 7))
+		x, w, y := randSlice(rng, g.N*g.H*g.W), randSlice(rng, 9*n), make([]float32, g.Rows()*n)
+		flops := 2 * float64(g.Rows()) * 9 * float64(n)
+		for _, way := range []struct {
+			name string
+			on   bool
+		}{{"column-matrix", false}, {"conv1in", true}} {
+			b.Run(s.name+"/"+way.name, func(b *testing.B) {
+				defer func(v bool) { simdConvOneInOn = v }(simdConvOneInOn)
+				simdConvOneInOn = way.on
+				benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, n) })
 			})
 		}
 	}

@@ -58,6 +58,9 @@ func convForward(y, x, w []float32, g Conv3x3, n int, s *scratch) {
 		if n == 1 && simdConvOneOut(y, x, w, g, s) {
 			return
 		}
+		if g.C == 1 && simdConvOneIn(y, x, w, g, n, s) {
+			return
+		}
 		convRange(y, x, w, g, n, 0, rows, s)
 		return
 	}

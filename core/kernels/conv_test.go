@@ -25,11 +25,21 @@ var convShapes = []struct {
 	// input gradient, stride 2 the column gradient.
 	{Conv3x3{N: 2, H: 5, W: 7, C: 3, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 6, W: 5, C: 2, Stride: 2}, 1},
-	// On SIMD128 these take conv1fwd and conv1dw: the weight gradient of
-	// 64 channels in two groups of 32 per tap; a width that leaves part of
-	// a chunk of 32 outputs; one row.
+	// On SIMD128 conv1dw takes the weight gradient in groups of 16
+	// channels per tap, two pixels at a time: odd widths leave one.
+	// conv1fwd takes W and C multiples of 4: two chunks of a row, the
+	// second part empty; one row; a chunk one vector short; a width of 9
+	// and of 3 go through the column matrix.
 	{Conv3x3{N: 2, H: 6, W: 9, C: 64, Stride: 1}, 1},
 	{Conv3x3{N: 3, H: 1, W: 3, C: 32, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 5, W: 36, C: 16, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 1, W: 8, C: 4, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 3, W: 24, C: 4, Stride: 1}, 1},
+	{Conv3x3{N: 1, H: 3, W: 56, C: 32, Stride: 1}, 1},
+	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
+	// one tile.
+	{Conv3x3{N: 2, H: 5, W: 8, C: 1, Stride: 1}, 24},
+	{Conv3x3{N: 1, H: 1, W: 4, C: 1, Stride: 1}, 8},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
@@ -45,9 +55,21 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 		Gemm(want, wantCols, w, g.Rows(), n, g.Cols(), false)
 		for _, md := range modes {
 			withMode(md, func() {
-				y := make([]float32, len(want))
-				Conv3x3Forward(y, x, w, g, n)
-				sameBits(t, md.name, y, want)
+				// Eight guard floats past y catch a kernel that writes
+				// past the last output.
+				y := make([]float32, len(want)+8)
+				guard := y[len(want):]
+				for i := range guard {
+					guard[i] = 7
+				}
+				Conv3x3Forward(y[:len(want)], x, w, g, n)
+				what := fmt.Sprintf("%s %+v n=%d", md.name, g, n)
+				sameBits(t, what, y[:len(want)], want)
+				for i, v := range guard {
+					if v != 7 {
+						t.Errorf("%s: wrote %v past the output at %d", what, v, i)
+					}
+				}
 			})
 		}
 	}

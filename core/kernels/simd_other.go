@@ -22,6 +22,10 @@ func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int)
 func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool          { return false }
 func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool { return false }
 
+// simdConvOneIn reports false: outside js/wasm a convolution from one
+// channel goes through its column matrix.
+func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool { return false }
+
 // simdCol2im reports false: outside js/wasm Col2im is pure Go.
 func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 

@@ -92,11 +92,18 @@ func simdTransposeKernel(dst unsafe.Pointer, ldd int32, src unsafe.Pointer, lds,
 //
 //go:wasmimport simd conv1fwd
 //go:noescape
-func simdConv1FwdKernel(y, xp, w unsafe.Pointer, c, ps, rs, nvec int32)
+func simdConv1FwdKernel(y, x, w unsafe.Pointer, c, h, wd int32, ring unsafe.Pointer, rowLen int32)
 
 //go:wasmimport simd conv1dw
 //go:noescape
 func simdConv1DwKernel(dw, xq, dy unsafe.Pointer, c, rs, h, w int32)
+
+// simdConv1InKernel is a stride-1 convolution from one input channel for
+// one image, as simdConvOneIn prepares its inputs (kernels.wat: conv1in).
+//
+//go:wasmimport simd conv1in
+//go:noescape
+func simdConv1InKernel(y, xp, wp unsafe.Pointer, n, rs, h, w int32)
 
 // simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
 // pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
@@ -327,38 +334,66 @@ func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int)
 // simdConvOneOut sets y to the stride-1 convolution of x with w to one
 // output channel (Conv3x3Forward with n = 1) on the SIMD kernels and
 // reports true, or reports false, having done nothing, when they are absent
-// or the image does not fit in the block of scratch that the column-matrix
-// path would use. The column matrix of such a convolution is 9·C times the
-// size of its output, and its product a gemv: conv1fwd reads each image's
-// channels as zero-bordered planes (built here with transposeBlock)
-// instead, with lanes over the output pixels.
+// or W or C is not a multiple of 4 (conv1fwd's transposes move 4×4
+// squares). The column matrix of such a convolution is 9·C times the size
+// of its output, and its product a gemv: conv1fwd reads three padded rows
+// of each image's channel planes instead, which it transposes into a ring
+// as it goes, with lanes over the output pixels.
 func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
-	if !simdOK || g.Stride != 1 {
+	if !simdOK || g.Stride != 1 || g.W%4 != 0 || g.C%4 != 0 {
+		return false
+	}
+	rowLen := (g.W+27)/28*28 + 4
+	ring := s.block(g.C * 3 * rowLen)
+	clear(ring) // the borders and the slack past each row stay +0
+	img := g.H * g.W
+	_ = x[g.N*img*g.C-1]
+	_ = y[g.N*img-1]
+	_ = w[9*g.C-1]
+	for n := range g.N {
+		simdConv1FwdKernel(unsafe.Pointer(&y[n*img]), unsafe.Pointer(&x[n*img*g.C]), unsafe.Pointer(&w[0]),
+			int32(g.C), int32(g.H), int32(g.W), unsafe.Pointer(&ring[0]), int32(rowLen))
+	}
+	return true
+}
+
+// simdConvOneInOn enables simdConvOneIn; a benchmark turns it off to
+// compare it with the column matrix in one run.
+var simdConvOneInOn = true
+
+// simdConvOneIn sets y to the stride-1 convolution of x, one channel, with
+// w (9×n) (Conv3x3Forward with C = 1: the first convs, and the adjoint
+// convolution of convBwdDataOneChannel) on the SIMD kernels and reports
+// true, or reports false, having done nothing, when they are absent or
+// conv1in's tiles do not cover the shape (n a multiple of 8, W of 4). Its
+// column matrix has only 9 columns: Im2col from one channel and products
+// with k = 9 ran the first convs' forward passes at 7–11 GFLOP/s under
+// Node, conv1in at 20–27 (BenchmarkConvOneInWays). conv1in reads each
+// image, copied with a zero border, at constant offsets instead.
+func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool {
+	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%8 != 0 || g.W%4 != 0 {
 		return false
 	}
 	rs := g.W + 2
-	nvec := (g.H*rs + 31) / 32 * 8 // whole chunks of 32 outputs
-	q := 4 * nvec
-	ps := (q + 2*rs + 2 + 3) &^ 3 // the furthest read of the last chunk, rounded to a vector
-	if g.C*ps+q > convBlockRows(g)*g.Cols() {
-		return false
+	plane := (g.H + 2) * rs
+	buf := s.block(plane + 9*n)
+	xp, wp := buf[:plane], buf[plane:]
+	// w as panels of 8 columns, each 9 rows of 8 contiguous floats.
+	for j0 := 0; j0 < n; j0 += 8 {
+		for t := range 9 {
+			copy(wp[(j0/8*9+t)*8:(j0/8*9+t+1)*8], w[t*n+j0:t*n+j0+8])
+		}
 	}
-	buf := s.block(g.C*ps + q)
-	xp, yp := buf[:g.C*ps], buf[g.C*ps:]
-	clear(xp) // the borders and slack stay +0; the interiors are rewritten per image
-	img := g.H * g.W * g.C
+	clear(xp) // the border stays +0; the interior is rewritten per image
+	img := g.H * g.W
 	_ = x[g.N*img-1]
-	_ = y[g.N*g.H*g.W-1]
-	for n := range g.N {
+	_ = y[g.N*img*n-1]
+	for i := range g.N {
 		for r := range g.H {
-			src := x[n*img+r*g.W*g.C:]
-			transposeBlock(xp[(r+1)*rs+1:], ps, src, g.C, g.W, g.C)
+			copy(xp[(r+1)*rs+1:(r+1)*rs+1+g.W], x[i*img+r*g.W:i*img+(r+1)*g.W])
 		}
-		simdConv1FwdKernel(unsafe.Pointer(&yp[0]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&w[0]),
-			int32(g.C), int32(ps), int32(rs), int32(nvec))
-		for oy := range g.H {
-			copy(y[(n*g.H+oy)*g.W:(n*g.H+oy+1)*g.W], yp[oy*rs:])
-		}
+		simdConv1InKernel(unsafe.Pointer(&y[i*img*n]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&wp[0]),
+			int32(n), int32(rs), int32(g.H), int32(g.W))
 	}
 	return true
 }
@@ -366,11 +401,12 @@ func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
 // simdConvOneOutWeights adds to dw (9·C floats) the weight gradient of a
 // stride-1 convolution to one output channel on the SIMD kernels and
 // reports true, or reports false, having done nothing, when they are absent,
-// C is not a multiple of 32 (conv1dw's lanes take 32 channels of a tap), or
-// the image does not fit as in simdConvOneOut. conv1dw reads each image,
-// copied with a zero border, in place of the column matrix.
+// C is not a multiple of 16 (conv1dw's lanes take 16 channels of a tap), or
+// the image, with its border, is larger than the block of scratch that the
+// column-matrix path would use. conv1dw reads each image, copied with a
+// zero border, in place of the column matrix.
 func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool {
-	if !simdOK || g.Stride != 1 || g.C%32 != 0 {
+	if !simdOK || g.Stride != 1 || g.C%16 != 0 {
 		return false
 	}
 	rs := g.W + 2

@@ -13,7 +13,8 @@
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
 ;; gemv (products with one column), transpose (that copy's 4×4 squares),
-;; conv1fwd and conv1dw (a convolution to one channel) and col2im; then the layer kernels of
+;; conv1fwd and conv1dw (a convolution to one channel), conv1in (one from
+;; one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd,
 ;; addrows, sumrows; adam and rmsprop, the optimisers' updates),
@@ -339,7 +340,7 @@
   ;; rows and cols multiples of 4 (transposeBlock in gemm.go moves the rest).
   ;; Each 4×4 square goes through registers in two rounds of interleaves,
   ;; as in gemv: a move, so the bits are the source's.
-  (func (export "transpose") (param $dst i32) (param $ldd i32) (param $src i32) (param $lds i32)
+  (func $transpose (export "transpose") (param $dst i32) (param $ldd i32) (param $src i32) (param $lds i32)
         (param $rows i32) (param $cols i32)
     (local $ldd4 i32) (local $lds4 i32) (local $r i32) (local $c i32) (local $ps i32) (local $pd i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
@@ -380,83 +381,148 @@
 
   ;; conv1fwd and conv1dw are a stride-1 3×3 convolution to one output
   ;; channel (the VAE's last) without its column matrix, for one image;
-  ;; convOneOut in core/kernels/simd_wasm.go prepares their inputs. Each
-  ;; output, and each weight gradient, adds the same rounded products in the
-  ;; same order as Im2col then gemm (k = tap·C + c increasing; pixels in
-  ;; order), padding's zeros included, so the bits are gemm's.
+  ;; core/kernels/simd_wasm.go prepares their inputs. Each output, and each
+  ;; weight gradient, adds the same rounded products in the same order as
+  ;; Im2col then gemm (k = tap·C + c increasing; pixels in order), padding's
+  ;; zeros included, so the bits are gemm's.
   ;;
-  ;; conv1fwd: xp holds the image's C planes, ps floats apart, each with a
-  ;; zero border (row stride rs = W+2) and zero slack after it. Output q,
-  ;; counted in the padded rows (q = oy·rs + ox), reads plane position
-  ;; q + ky·rs + kx for tap (ky, kx), so the lanes run over q: 32 outputs
-  ;; at a time in eight accumulators, the two border columns of each row
-  ;; computed and left unread. y gets nvec·4 outputs (nvec a multiple of 8).
-  (func (export "conv1fwd") (param $y i32) (param $xp i32) (param $w i32) (param $c i32)
-        (param $ps i32) (param $rs i32) (param $nvec i32)
-    (local $q i32) (local $end i32) (local $ky i32) (local $kx i32) (local $ch i32)
-    (local $pw i32) (local $px i32) (local $ps4 i32) (local $wv v128)
+  ;; conv1fwd: x is the image, h×wd pixels of C channels (wd and C
+  ;; multiples of 4); y gets its h×wd outputs. An output's 9·C products run
+  ;; along one accumulator, so the lanes run over outputs, and the kernel
+  ;; needs each channel as a plane. It keeps three padded rows of them in
+  ;; ring (C × 3 rows of rowlen floats, rowlen = 28·⌈wd/28⌉ + 4, all +0 at
+  ;; the first call, which only row interiors overwrite): before output row
+  ;; oy it transposes input row oy+1 into the row that row oy−2 held, so the
+  ;; 12 KiB that it reads stay in L1, where whole planes of a 28×28×32 image
+  ;; (116 KiB) did not. A row goes in chunks of 28 outputs: seven
+  ;; accumulators, seven loads and a broadcast fill the 15 vector registers
+  ;; that V8 allocates on x64 (with eight accumulators TurboFan hoisted the
+  ;; eight loads and spilled two accumulators in the inner loop), and a
+  ;; 28-pixel row is one chunk with no border column computed.
+  (func $ringrow (param $ring i32) (param $x i32) (param $c i32) (param $h i32) (param $wd i32)
+        (param $rl4 i32) (param $r i32)
+    ;; padded row r into its ring row r mod 3: input row r−1, or +0s
+    (local $dst i32) (local $ch i32) (local $p i32) (local $end i32)
+    (local.set $dst (i32.add (local.get $ring) (i32.mul (i32.rem_u (local.get $r) (i32.const 3)) (local.get $rl4))))
+    (if (i32.and (i32.ge_u (local.get $r) (i32.const 1)) (i32.le_u (local.get $r) (local.get $h))) (then
+      (call $transpose (i32.add (local.get $dst) (i32.const 4)) (i32.mul (i32.shr_u (local.get $rl4) (i32.const 2)) (i32.const 3))
+        (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (i32.sub (local.get $r) (i32.const 1)) (local.get $wd)) (local.get $c)) (i32.const 2)))
+        (local.get $c) (local.get $wd) (local.get $c))
+      (return)))
+    (local.set $ch (local.get $c))
+    (loop $cloop
+      (local.set $p (local.get $dst))
+      (local.set $end (i32.add (local.get $dst) (local.get $rl4)))
+      (loop $zloop
+        (v128.store (local.get $p) (v128.const i32x4 0 0 0 0))
+        (br_if $zloop (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end))))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $rl4) (i32.const 3))))
+      (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1))))))
+
+  (func (export "conv1fwd") (param $y i32) (param $x i32) (param $w i32) (param $c i32)
+        (param $h i32) (param $wd i32) (param $ring i32) (param $rowlen i32)
+    (local $rl4 i32) (local $cs4 i32) (local $oy i32) (local $q0 i32) (local $left i32) (local $py i32)
+    (local $ky i32) (local $kx i32) (local $ch i32) (local $row i32) (local $pw i32) (local $px i32) (local $wv v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
-    (local.set $ps4 (i32.shl (local.get $ps) (i32.const 2)))
-    (local.set $end (i32.shl (local.get $nvec) (i32.const 4)))
-    (block $qdone (loop $qloop
-      (br_if $qdone (i32.ge_u (local.get $q) (local.get $end)))
-      (local.set $a0 (v128.const f32x4 0 0 0 0))
-      (local.set $a1 (v128.const f32x4 0 0 0 0))
-      (local.set $a2 (v128.const f32x4 0 0 0 0))
-      (local.set $a3 (v128.const f32x4 0 0 0 0))
-      (local.set $a4 (v128.const f32x4 0 0 0 0))
-      (local.set $a5 (v128.const f32x4 0 0 0 0))
-      (local.set $a6 (v128.const f32x4 0 0 0 0))
-      (local.set $a7 (v128.const f32x4 0 0 0 0))
-      (local.set $pw (local.get $w))
-      (local.set $ky (i32.const 0))
-      (loop $kyloop
-        (local.set $kx (i32.const 0))
-        (loop $kxloop
-          ;; plane 0 at this tap's shift of the 32 outputs
-          (local.set $px (i32.add (i32.add (local.get $xp) (local.get $q))
-            (i32.shl (i32.add (i32.mul (local.get $ky) (local.get $rs)) (local.get $kx)) (i32.const 2))))
-          (local.set $ch (local.get $c))
-          (loop $cloop
-            (local.set $wv (v128.load32_splat (local.get $pw)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $wv))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $wv))))
-            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $wv))))
-            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $wv))))
-            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $wv))))
-            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $wv))))
-            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $wv))))
-            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $px)) (local.get $wv))))
-            (local.set $pw (i32.add (local.get $pw) (i32.const 4)))
-            (local.set $px (i32.add (local.get $px) (local.get $ps4)))
-            (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1)))))
-          (br_if $kxloop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 3))))
-        (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
-      (v128.store offset=0 (i32.add (local.get $y) (local.get $q)) (local.get $a0))
-      (v128.store offset=16 (i32.add (local.get $y) (local.get $q)) (local.get $a1))
-      (v128.store offset=32 (i32.add (local.get $y) (local.get $q)) (local.get $a2))
-      (v128.store offset=48 (i32.add (local.get $y) (local.get $q)) (local.get $a3))
-      (v128.store offset=64 (i32.add (local.get $y) (local.get $q)) (local.get $a4))
-      (v128.store offset=80 (i32.add (local.get $y) (local.get $q)) (local.get $a5))
-      (v128.store offset=96 (i32.add (local.get $y) (local.get $q)) (local.get $a6))
-      (v128.store offset=112 (i32.add (local.get $y) (local.get $q)) (local.get $a7))
-      (local.set $q (i32.add (local.get $q) (i32.const 128)))
-      (br $qloop)))
+    (local $a4 v128) (local $a5 v128) (local $a6 v128)
+    (local.set $rl4 (i32.shl (local.get $rowlen) (i32.const 2)))
+    (local.set $cs4 (i32.mul (local.get $rl4) (i32.const 3)))
+    (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4) (i32.const 0))
+    (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4) (i32.const 1))
+    (local.set $py (local.get $y))
+    (block $ydone (loop $yloop
+      (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+      (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4)
+        (i32.add (local.get $oy) (i32.const 2)))
+      (local.set $q0 (i32.const 0))
+      (block $qdone (loop $qloop
+        (br_if $qdone (i32.ge_u (local.get $q0) (local.get $wd)))
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $a2 (v128.const f32x4 0 0 0 0))
+        (local.set $a3 (v128.const f32x4 0 0 0 0))
+        (local.set $a4 (v128.const f32x4 0 0 0 0))
+        (local.set $a5 (v128.const f32x4 0 0 0 0))
+        (local.set $a6 (v128.const f32x4 0 0 0 0))
+        (local.set $pw (local.get $w))
+        (local.set $ky (i32.const 0))
+        (loop $kyloop
+          ;; ring row of padded row oy+ky, at this chunk
+          (local.set $row (i32.add (i32.add (local.get $ring) (i32.shl (local.get $q0) (i32.const 2)))
+            (i32.mul (i32.rem_u (i32.add (local.get $oy) (local.get $ky)) (i32.const 3)) (local.get $rl4))))
+          (local.set $kx (i32.const 0))
+          (loop $kxloop
+            (local.set $px (i32.add (local.get $row) (i32.shl (local.get $kx) (i32.const 2))))
+            (local.set $ch (local.get $c))
+            (loop $cloop
+              (local.set $wv (v128.load32_splat (local.get $pw)))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $wv))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $wv))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $wv))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $wv))))
+              (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $wv))))
+              (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $wv))))
+              (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $wv))))
+              (local.set $pw (i32.add (local.get $pw) (i32.const 4)))
+              (local.set $px (i32.add (local.get $px) (local.get $cs4)))
+              (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1)))))
+            (br_if $kxloop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 3))))
+          (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
+        ;; the chunk's outputs that lie in the row (wd − q0 of them, a multiple of 4)
+        (local.set $left (i32.sub (local.get $wd) (local.get $q0)))
+        (block $stored
+          (v128.store offset=0 (local.get $py) (local.get $a0))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 4)))
+          (v128.store offset=16 (local.get $py) (local.get $a1))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 8)))
+          (v128.store offset=32 (local.get $py) (local.get $a2))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 12)))
+          (v128.store offset=48 (local.get $py) (local.get $a3))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 16)))
+          (v128.store offset=64 (local.get $py) (local.get $a4))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 20)))
+          (v128.store offset=80 (local.get $py) (local.get $a5))
+          (br_if $stored (i32.le_u (local.get $left) (i32.const 24)))
+          (v128.store offset=96 (local.get $py) (local.get $a6))
+        )
+        (local.set $py (i32.add (local.get $py) (i32.const 112)))
+        (local.set $q0 (i32.add (local.get $q0) (i32.const 28)))
+        (br $qloop)))
+      ;; py ran past the row by the last chunk's missing outputs
+      (local.set $py (i32.sub (local.get $py) (i32.shl (i32.sub (local.get $q0) (local.get $wd)) (i32.const 2))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $yloop)))
   )
 
   ;; conv1dw adds one image's terms to the weight gradient dw (9·C floats,
-  ;; C a multiple of 32): xq is the image with a zero border, pixels (row
+  ;; C a multiple of 16): xq is the image with a zero border, pixels (row
   ;; stride rs = W+2) of C channels; dy its h×w output gradient. Lanes run
-  ;; over 32 channels of one tap in eight accumulators, loaded from dw, that
-  ;; add every pixel's product in order and go back to dw.
+  ;; over 16 channels of one tap in four accumulators, loaded from dw, that
+  ;; add every pixel's product in order and go back to dw. Two pixels go
+  ;; per step, so a step's eight loads, two broadcasts and four
+  ;; accumulators fit V8's 15 vector registers on x64: with 32 channels in
+  ;; eight accumulators, TurboFan hoisted the eight loads and kept an
+  ;; accumulator on the stack. The rows go in bands whose padded rows (32
+  ;; KiB at most) stay in L1 while every tap and group reads them; each
+  ;; weight's pixels still come in order, band after band.
   (func (export "conv1dw") (param $dw i32) (param $xq i32) (param $dy i32) (param $c i32)
         (param $rs i32) (param $h i32) (param $wd i32)
     (local $t i32) (local $c0 i32) (local $pk i32) (local $toff i32) (local $oy i32) (local $ox i32)
-    (local $px i32) (local $pd i32) (local $c4 i32) (local $d v128)
+    (local $px i32) (local $px1 i32) (local $pd i32) (local $c4 i32) (local $c8 i32) (local $pairs i32)
+    (local $y0 i32) (local $y1 i32) (local $band i32)
+    (local $d0 v128) (local $d1 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $c8 (i32.shl (local.get $c) (i32.const 3)))
+    (local.set $pairs (i32.shr_u (local.get $wd) (i32.const 1)))
+    ;; band + 2 padded rows of rs·c floats in 8192 floats, at least one row
+    (local.set $band (i32.sub (i32.div_u (i32.const 8192) (i32.mul (local.get $rs) (local.get $c))) (i32.const 2)))
+    (if (i32.lt_s (local.get $band) (i32.const 1)) (then (local.set $band (i32.const 1))))
+    (block $bdone (loop $bloop
+    (br_if $bdone (i32.ge_u (local.get $y0) (local.get $h)))
+    (local.set $y1 (i32.add (local.get $y0) (local.get $band)))
+    (if (i32.gt_u (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
+    (local.set $t (i32.const 0))
     (block $tdone (loop $tloop
       (br_if $tdone (i32.ge_u (local.get $t) (i32.const 9)))
       (local.set $c0 (i32.const 0))
@@ -468,48 +534,141 @@
         (local.set $a1 (v128.load offset=16 (local.get $pk)))
         (local.set $a2 (v128.load offset=32 (local.get $pk)))
         (local.set $a3 (v128.load offset=48 (local.get $pk)))
-        (local.set $a4 (v128.load offset=64 (local.get $pk)))
-        (local.set $a5 (v128.load offset=80 (local.get $pk)))
-        (local.set $a6 (v128.load offset=96 (local.get $pk)))
-        (local.set $a7 (v128.load offset=112 (local.get $pk)))
         ;; tap t = (ky, kx) reads padded pixel (oy+ky, ox+kx)
         (local.set $toff (i32.shl (i32.add (i32.mul
           (i32.add (i32.mul (i32.div_u (local.get $t) (i32.const 3)) (local.get $rs)) (i32.rem_u (local.get $t) (i32.const 3)))
           (local.get $c)) (local.get $c0)) (i32.const 2)))
-        (local.set $pd (local.get $dy))
-        (local.set $oy (i32.const 0))
+        (local.set $pd (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $y0) (local.get $wd)) (i32.const 2))))
+        (local.set $oy (local.get $y0))
         (block $ydone (loop $yloop
-          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $y1)))
           (local.set $px (i32.add (i32.add (local.get $xq) (local.get $toff))
             (i32.mul (i32.mul (local.get $oy) (local.get $rs)) (local.get $c4))))
-          (local.set $ox (local.get $wd))
-          (loop $xloop
-            (local.set $d (v128.load32_splat (local.get $pd)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $d))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $d))))
-            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $d))))
-            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $d))))
-            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $d))))
-            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $d))))
-            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $d))))
-            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=112 (local.get $px)) (local.get $d))))
-            (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
-            (local.set $px (i32.add (local.get $px) (local.get $c4)))
-            (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
+          (local.set $px1 (i32.add (local.get $px) (local.get $c4)))
+          (local.set $ox (local.get $pairs))
+          (block $xdone
+            (br_if $xdone (i32.eqz (local.get $ox)))
+            (loop $xloop
+              (local.set $d0 (v128.load32_splat offset=0 (local.get $pd)))
+              (local.set $d1 (v128.load32_splat offset=4 (local.get $pd)))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $d0))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $d0))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $d0))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $d0))))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px1)) (local.get $d1))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px1)) (local.get $d1))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px1)) (local.get $d1))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px1)) (local.get $d1))))
+              (local.set $pd (i32.add (local.get $pd) (i32.const 8)))
+              (local.set $px (i32.add (local.get $px) (local.get $c8)))
+              (local.set $px1 (i32.add (local.get $px1) (local.get $c8)))
+              (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1))))))
+          ;; an odd width's last pixel
+          (if (i32.and (local.get $wd) (i32.const 1)) (then
+            (local.set $d0 (v128.load32_splat (local.get $pd)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $d0))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $d0))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $d0))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $d0))))
+            (local.set $pd (i32.add (local.get $pd) (i32.const 4)))))
           (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
           (br $yloop)))
         (v128.store offset=0 (local.get $pk) (local.get $a0))
         (v128.store offset=16 (local.get $pk) (local.get $a1))
         (v128.store offset=32 (local.get $pk) (local.get $a2))
         (v128.store offset=48 (local.get $pk) (local.get $a3))
-        (v128.store offset=64 (local.get $pk) (local.get $a4))
-        (v128.store offset=80 (local.get $pk) (local.get $a5))
-        (v128.store offset=96 (local.get $pk) (local.get $a6))
-        (v128.store offset=112 (local.get $pk) (local.get $a7))
-        (local.set $c0 (i32.add (local.get $c0) (i32.const 32)))
+        (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
         (br $cloop)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tloop)))
+    (local.set $y0 (local.get $y1))
+    (br $bloop)))
+  )
+
+  ;; conv1in is a stride-1 3×3 convolution from one input channel (the
+  ;; first convs; the adjoint convolution that is the VAE's last conv's
+  ;; input gradient) without its column matrix, for one image: y gets h×wd
+  ;; pixels of n channels (n a multiple of 8, wd of 4), each starting from
+  ;; +0 and adding its nine taps' rounded products in tap order, as Im2col
+  ;; then gemm (k = 9). xp is the image with a zero border (row stride rs =
+  ;; wd+2); wp holds w (9×n) as n/8 panels of 9 rows of 8. A tile is 4
+  ;; pixels of a row by 8 channels, t4x8's shape: a tap's four A values
+  ;; are broadcasts at constant offsets from one pointer into xp, which moves
+  ;; a float per tap and a row per three, where gemm's k-loop moves five
+  ;; pointers a step and reads a column matrix that Im2col must write first.
+  ;; (With the nine taps written out in line, TurboFan hoisted all their
+  ;; loads to the top of the tile and spilled most of them: 12 GFLOP/s.)
+  (func (export "conv1in") (param $y i32) (param $xp i32) (param $wp i32) (param $n i32)
+        (param $rs i32) (param $h i32) (param $wd i32)
+    (local $oy i32) (local $j i32) (local $ox i32) (local $rs4 i32) (local $ldc4 i32) (local $rowstep i32)
+    (local $r0 i32) (local $pc i32) (local $pw i32) (local $pa i32) (local $pb i32) (local $ky i32) (local $kx i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rs4 (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $rowstep (i32.sub (local.get $rs4) (i32.const 12)))
+    (local.set $ldc4 (i32.shl (local.get $n) (i32.const 2)))
+    (block $ydone (loop $yloop
+      (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $pw (i32.add (local.get $wp) (i32.mul (local.get $j) (i32.const 36))))
+        (local.set $r0 (i32.add (local.get $xp) (i32.mul (local.get $oy) (local.get $rs4))))
+        (local.set $pc (i32.add (local.get $y)
+          (i32.shl (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $wd)) (local.get $n)) (local.get $j)) (i32.const 2))))
+        (local.set $ox (i32.const 0))
+        (block $xdone (loop $xloop
+          (br_if $xdone (i32.ge_u (local.get $ox) (local.get $wd)))
+          (local.set $c00 (v128.const f32x4 0 0 0 0))
+          (local.set $c01 (v128.const f32x4 0 0 0 0))
+          (local.set $c10 (v128.const f32x4 0 0 0 0))
+          (local.set $c11 (v128.const f32x4 0 0 0 0))
+          (local.set $c20 (v128.const f32x4 0 0 0 0))
+          (local.set $c21 (v128.const f32x4 0 0 0 0))
+          (local.set $c30 (v128.const f32x4 0 0 0 0))
+          (local.set $c31 (v128.const f32x4 0 0 0 0))
+          (local.set $pa (local.get $r0))
+          (local.set $pb (local.get $pw))
+          (local.set $ky (i32.const 3))
+          (loop $kyloop
+            (local.set $kx (i32.const 3))
+            (loop $kxloop
+              (local.set $b0 (v128.load offset=0 (local.get $pb)))
+              (local.set $b1 (v128.load offset=16 (local.get $pb)))
+              (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+              (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+              (br_if $kxloop (local.tee $kx (i32.sub (local.get $kx) (i32.const 1)))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $rowstep)))
+            (br_if $kyloop (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
+          (v128.store offset=0 (local.get $pc) (local.get $c00))
+          (v128.store offset=16 (local.get $pc) (local.get $c01))
+          (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c10))
+          (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c11))
+          (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c20))
+          (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c21))
+          (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c30))
+          (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c31))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+          (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $ldc4) (i32.const 2))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+          (br $xloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $yloop)))
   )
 
   ;; addrows and sumrows are a bias's passes over rows of c values (the
