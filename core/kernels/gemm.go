@@ -296,19 +296,16 @@ func Transpose(dst, src []float32, rows, cols int) {
 // 4×4 squares through registers, so each source and destination row segment
 // is touched four values at a time.
 func transposeBlock(dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	r4, c4 := rows&^3, cols&^3
-	// The columns [sq, c4) go as squares here: none where the SIMD128
-	// kernel has moved them; the loop below still moves the edges.
-	sq := 0
-	if r4 > 0 && c4 > 0 && simdTranspose(dst, ldd, src, lds, r4, c4) {
-		sq = c4
+	if rows == 0 || cols == 0 || simdTranspose(dst, ldd, src, lds, rows, cols) {
+		return
 	}
+	r4, c4 := rows&^3, cols&^3
 	for r := 0; r < r4; r += 4 {
 		s0 := src[r*lds : r*lds+cols]
 		s1 := src[(r+1)*lds : (r+1)*lds+cols]
 		s2 := src[(r+2)*lds : (r+2)*lds+cols]
 		s3 := src[(r+3)*lds : (r+3)*lds+cols]
-		for c := sq; c < c4; c += 4 {
+		for c := 0; c < c4; c += 4 {
 			x0 := s0[c : c+4 : c+4]
 			x1 := s1[c : c+4 : c+4]
 			x2 := s2[c : c+4 : c+4]

@@ -15,7 +15,7 @@ func SIMD() bool { return avxOK }
 func simdGemm(o op, c, a, b []float32, m, n, k int, acc bool) bool { return false }
 
 // simdTranspose reports false: outside js/wasm transposeBlock is pure Go.
-func simdTranspose(dst []float32, ldd int, src []float32, lds, rows4, cols4 int) bool { return false }
+func simdTranspose(dst []float32, ldd int, src []float32, lds, rows, cols int) bool { return false }
 
 // simdConvOneOut and simdConvOneOutWeights report false: outside js/wasm
 // a convolution to one channel goes through its column matrix.

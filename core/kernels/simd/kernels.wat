@@ -343,15 +343,18 @@
   (func $transpose (export "transpose") (param $dst i32) (param $ldd i32) (param $src i32) (param $lds i32)
         (param $rows i32) (param $cols i32)
     (local $ldd4 i32) (local $lds4 i32) (local $r i32) (local $c i32) (local $ps i32) (local $pd i32)
+    (local $rows4 i32) (local $cols4 i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $ldd4 (i32.shl (local.get $ldd) (i32.const 2)))
     (local.set $lds4 (i32.shl (local.get $lds) (i32.const 2)))
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
     (block $rdone (loop $rloop
-      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows4)))
       (local.set $c (i32.const 0))
       (block $cdone (loop $cloop
-        (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols)))
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols4)))
         (local.set $ps (i32.add (local.get $src)
           (i32.shl (i32.add (i32.mul (local.get $r) (local.get $lds)) (local.get $c)) (i32.const 2))))
         (local.set $r0 (v128.load (local.get $ps)))
@@ -377,6 +380,21 @@
         (br $cloop)))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $rloop)))
+    ;; the edges one float at a time, as bits (i32): the last cols mod 4
+    ;; columns of the square rows, then the last rows mod 4 rows whole
+    (local.set $r (i32.const 0))
+    (block $edone (loop $eloop
+      (br_if $edone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (select (i32.const 0) (local.get $cols4) (i32.ge_u (local.get $r) (local.get $rows4))))
+      (block $ecdone (loop $ecloop
+        (br_if $ecdone (i32.ge_u (local.get $c) (local.get $cols)))
+        (i32.store
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $ldd)) (local.get $r)) (i32.const 2)))
+          (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $lds)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $ecloop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $eloop)))
   )
 
   ;; conv1fwd and conv1dw are a stride-1 3×3 convolution to one output
