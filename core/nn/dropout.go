@@ -43,8 +43,9 @@ func (l *Dropout) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	}
 	l.mask = l.mask[:len(y)]
 	scale := 1 / (1 - l.Rate)
-	for i := range l.mask {
-		if l.RNG.Float32() < l.Rate {
+	l.RNG.Float32s(l.mask) // the uniforms first, then each becomes 0 or scale
+	for i, u := range l.mask {
+		if u < l.Rate {
 			l.mask[i] = 0
 		} else {
 			l.mask[i] = scale

@@ -101,6 +101,27 @@ func (s *Source) Float32() float32 {
 	return float32(s.Uint64()>>40) * 0x1p-24
 }
 
+// Float32s fills dst with the values that len(dst) calls of Float32 would
+// return, in order, and leaves s where they would. It keeps the state in
+// locals: Uint64 works on s's fields in memory, and js/wasm spends about
+// 20 ns a draw on those loads and stores, which made Dropout's mask 2.6% of
+// a classifier training step.
+func (s *Source) Float32s(dst []float32) {
+	s0, s1, s2, s3 := s.s[0], s.s[1], s.s[2], s.s[3]
+	for i := range dst {
+		r := bits.RotateLeft64(s1*5, 7) * 9
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		dst[i] = float32(r>>40) * 0x1p-24
+	}
+	s.s = [4]uint64{s0, s1, s2, s3}
+}
+
 // IntN returns a uniform integer in [0, n). It panics if n <= 0.
 //
 // It uses Lemire's multiply-and-reject method, which is unbiased and

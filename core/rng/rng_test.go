@@ -304,3 +304,21 @@ func BenchmarkNormal(b *testing.B) {
 	}
 	_ = x
 }
+
+// Float32s gives the bits of as many Float32 calls, and leaves the Source
+// where they would: the next draws agree too.
+func TestFloat32sIsFloat32(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 1000} {
+		a, b := New(uint64(n)+3), New(uint64(n)+3)
+		got := make([]float32, n)
+		a.Float32s(got)
+		for i, v := range got {
+			if want := b.Float32(); math.Float32bits(v) != math.Float32bits(want) {
+				t.Fatalf("n=%d: element %d = %v, want %v", n, i, v, want)
+			}
+		}
+		if x, y := a.Uint64(), b.Uint64(); x != y {
+			t.Fatalf("n=%d: next draw %#x, want %#x", n, x, y)
+		}
+	}
+}
