@@ -74,6 +74,7 @@ function simdImports() {
 		conv1fwd: (y, x, w, c, h, wd, ring, rowLen) => k.conv1fwd(y, x, w, c, h, wd, ring, rowLen),
 		conv1dw: (dw, xq, dy, c, rs, h, w) => k.conv1dw(dw, xq, dy, c, rs, h, w),
 		conv1in: (y, xp, wp, n, rs, h, w) => k.conv1in(y, xp, wp, n, rs, h, w),
+		conv1indw: (dw, xp, dy, n, rs, h, w) => k.conv1indw(dw, xp, dy, n, rs, h, w),
 		// The layer kernels (core/kernels/layers_wasm.go).
 		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
 		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),

@@ -123,6 +123,7 @@ const simd = {
     conv1fwd: (y, x, w, c, h, wd, ring, rowLen) => simd.kernels.conv1fwd(y, x, w, c, h, wd, ring, rowLen),
     conv1dw: (dw, xq, dy, c, rs, h, w) => simd.kernels.conv1dw(dw, xq, dy, c, rs, h, w),
     conv1in: (y, xp, wp, n, rs, h, w) => simd.kernels.conv1in(y, xp, wp, n, rs, h, w),
+    conv1indw: (dw, xp, dy, n, rs, h, w) => simd.kernels.conv1indw(dw, xp, dy, n, rs, h, w),
     // The layer kernels (core/kernels/layers_wasm.go).
     chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),

@@ -157,9 +157,10 @@ var trainConvs = []struct {
 // those of Conv3x3WinogradWeightGrad (GemmTA with acc). A stride-1 conv to
 // one channel is timed as whole passes ("conv1-fwd", "conv1-dw") and takes
 // its input gradient, a convolution from one channel, as a whole pass too
-// ("adj-dx"); so is a first conv's output ("conv1in-fwd": on SIMD128,
-// conv1in without a column matrix), whose input gradient the layers never
-// take (the input is the image).
+// ("adj-dx"); so are a first conv's output and weight gradient
+// ("conv1in-fwd", "conv1in-dw": on SIMD128, conv1in and conv1indw without
+// a column matrix), whose input gradient the layers never take (the input
+// is the image).
 func BenchmarkGemmConv(b *testing.B) {
 	for _, s := range trainConvs {
 		g, br, k, n := s.g, convBlockRows(s.g), s.g.Cols(), s.n
@@ -174,8 +175,9 @@ func BenchmarkGemmConv(b *testing.B) {
 			rng := rand.New(rand.NewPCG(7, 7))
 			x, w, y := randSlice(rng, g.N*g.H*g.W), randSlice(rng, 9*n), make([]float32, g.Rows()*n)
 			flops := 2 * float64(g.Rows()) * 9 * float64(n)
+			dw := make([]float32, 9*n)
 			b.Run(s.name+"/conv1in-fwd", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, n) }) })
-			b.Run(s.name+"/dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, k, n, br) })
+			b.Run(s.name+"/conv1in-dw", func(b *testing.B) { benchPass(b, flops, func() { Conv3x3Backward(nil, dw, x, y, w, g, n) }) })
 		case n == 1 && g.Stride == 1:
 			// The whole passes: on SIMD128, conv1fwd and conv1dw without a
 			// column matrix; elsewhere blocks of it and one-column

@@ -52,8 +52,8 @@ func BenchmarkGemmOneColumn(b *testing.B) {
 }
 
 // BenchmarkConvOneInWays compares, in one run, the two ways the SIMD128
-// path can take a first conv's forward pass: conv1in on the image, and
-// blocks of the column matrix through gemm.
+// path can take a first conv's forward pass and weight gradient: conv1in
+// and conv1indw on the image, and blocks of the column matrix through gemm.
 func BenchmarkConvOneInWays(b *testing.B) {
 	for _, s := range trainConvs {
 		g, n := s.g, s.n
@@ -62,16 +62,25 @@ func BenchmarkConvOneInWays(b *testing.B) {
 		}
 		rng := rand.New(rand.NewPCG(7, 7))
 		x, w, y := randSlice(rng, g.N*g.H*g.W), randSlice(rng, 9*n), make([]float32, g.Rows()*n)
+		dw := make([]float32, 9*n)
 		flops := 2 * float64(g.Rows()) * 9 * float64(n)
 		for _, way := range []struct {
 			name string
 			on   bool
 		}{{"column-matrix", false}, {"conv1in", true}} {
-			b.Run(s.name+"/"+way.name, func(b *testing.B) {
-				defer func(v bool) { simdConvOneInOn = v }(simdConvOneInOn)
-				simdConvOneInOn = way.on
-				benchPass(b, flops, func() { Conv3x3Forward(y, x, w, g, n) })
-			})
+			for _, pass := range []struct {
+				name string
+				f    func()
+			}{
+				{"fwd", func() { Conv3x3Forward(y, x, w, g, n) }},
+				{"dw", func() { Conv3x3Backward(nil, dw, x, y, w, g, n) }},
+			} {
+				b.Run(s.name+"/"+pass.name+"/"+way.name, func(b *testing.B) {
+					defer func(v bool) { simdConvOneInOn = v }(simdConvOneInOn)
+					simdConvOneInOn = way.on
+					benchPass(b, flops, pass.f)
+				})
+			}
 		}
 	}
 }

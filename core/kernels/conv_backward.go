@@ -42,7 +42,10 @@ func Conv3x3Backward(dx, dw, x, dy, w []float32, g Conv3x3, n int) {
 	np := parts(rows * k * n)
 	if np == 1 || n < 2 {
 		s := scratchPool.get()
-		if n != 1 || !simdConvOneOutWeights(dw, x, dy, g, s) {
+		switch {
+		case n == 1 && simdConvOneOutWeights(dw, x, dy, g, s):
+		case g.C == 1 && simdConvOneInWeights(dw, x, dy, g, n, s):
+		default:
 			convBwdWeightsRange(dw, x, dy, g, n, 0, n, s)
 		}
 		scratchPool.put(s)

@@ -37,9 +37,11 @@ var convShapes = []struct {
 	{Conv3x3{N: 2, H: 3, W: 24, C: 4, Stride: 1}, 1},
 	{Conv3x3{N: 1, H: 3, W: 56, C: 32, Stride: 1}, 1},
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
-	// one tile.
+	// one tile. conv1indw takes the 28×28 one above and two groups of 16
+	// over an odd width.
 	{Conv3x3{N: 2, H: 5, W: 8, C: 1, Stride: 1}, 24},
 	{Conv3x3{N: 1, H: 1, W: 4, C: 1, Stride: 1}, 8},
+	{Conv3x3{N: 2, H: 3, W: 5, C: 1, Stride: 1}, 32},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
@@ -55,21 +57,11 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 		Gemm(want, wantCols, w, g.Rows(), n, g.Cols(), false)
 		for _, md := range modes {
 			withMode(md, func() {
-				// Eight guard floats past y catch a kernel that writes
-				// past the last output.
-				y := make([]float32, len(want)+8)
-				guard := y[len(want):]
-				for i := range guard {
-					guard[i] = 7
-				}
-				Conv3x3Forward(y[:len(want)], x, w, g, n)
+				y, guard := guarded(len(want))
+				Conv3x3Forward(y, x, w, g, n)
 				what := fmt.Sprintf("%s %+v n=%d", md.name, g, n)
-				sameBits(t, what, y[:len(want)], want)
-				for i, v := range guard {
-					if v != 7 {
-						t.Errorf("%s: wrote %v past the output at %d", what, v, i)
-					}
-				}
+				sameBits(t, what, y, want)
+				checkGuard(t, what, guard)
 			})
 		}
 	}
@@ -96,18 +88,42 @@ func TestConv3x3BackwardIsWholeMatrix(t *testing.T) {
 		for _, md := range modes {
 			withMode(md, func() {
 				what := fmt.Sprintf("%s %+v n=%d", md.name, g, n)
-				dw := append([]float32(nil), dw0...)
-				dx := randSlice(rng, len(x)) // stale values must go
+				dw, dwGuard := guarded(len(dw0))
+				copy(dw, dw0)
+				dx, dxGuard := guarded(len(x))
+				copy(dx, randSlice(rng, len(x))) // stale values must go
 				Conv3x3Backward(dx, dw, x, dy, w, g, n)
 				sameBits(t, what+" dw", dw, wantDW)
 				sameBits(t, what+" dx", dx, wantDX)
-				dw = append(dw[:0], dw0...)
+				copy(dw, dw0)
 				Conv3x3Backward(nil, dw, x, dy, w, g, n)
 				sameBits(t, what+" dw without dx", dw, wantDW)
-				dx = randSlice(rng, len(x))
+				copy(dx, randSlice(rng, len(x)))
 				Conv3x3BackwardData(dx, dy, w, g, n)
 				sameBits(t, what+" dx alone", dx, wantDX)
+				checkGuard(t, what+" dw", dwGuard)
+				checkGuard(t, what+" dx", dxGuard)
 			})
+		}
+	}
+}
+
+// guarded returns n floats followed, in the same array, by eight guard
+// floats that checkGuard then finds unchanged unless a kernel wrote past
+// the n.
+func guarded(n int) (s, guard []float32) {
+	buf := make([]float32, n+8)
+	for i := n; i < len(buf); i++ {
+		buf[i] = 7
+	}
+	return buf[:n:n], buf[n:]
+}
+
+func checkGuard(t *testing.T, what string, guard []float32) {
+	t.Helper()
+	for i, v := range guard {
+		if v != 7 {
+			t.Errorf("%s: wrote %v past the end, at %d", what, v, i)
 		}
 	}
 }

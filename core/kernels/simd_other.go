@@ -24,7 +24,8 @@ func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool { re
 
 // simdConvOneIn reports false: outside js/wasm a convolution from one
 // channel goes through its column matrix.
-func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool { return false }
+func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool          { return false }
+func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) bool { return false }
 
 // simdCol2im reports false: outside js/wasm Col2im is pure Go.
 func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }

@@ -105,6 +105,14 @@ func simdConv1DwKernel(dw, xq, dy unsafe.Pointer, c, rs, h, w int32)
 //go:noescape
 func simdConv1InKernel(y, xp, wp unsafe.Pointer, n, rs, h, w int32)
 
+// simdConv1InDwKernel adds one image's terms to the weight gradient of a
+// stride-1 convolution from one input channel, as simdConvOneInWeights
+// prepares its inputs (kernels.wat: conv1indw).
+//
+//go:wasmimport simd conv1indw
+//go:noescape
+func simdConv1InDwKernel(dw, xp, dy unsafe.Pointer, n, rs, h, w int32)
+
 // simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
 // pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
 // img, row by row in order, as col2imRows does.
@@ -359,8 +367,8 @@ func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
 	return true
 }
 
-// simdConvOneInOn enables simdConvOneIn; a benchmark turns it off to
-// compare it with the column matrix in one run.
+// simdConvOneInOn enables simdConvOneIn and simdConvOneInWeights; a
+// benchmark turns it off to compare them with the column matrix in one run.
 var simdConvOneInOn = true
 
 // simdConvOneIn sets y to the stride-1 convolution of x, one channel, with
@@ -395,6 +403,33 @@ func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool {
 			copy(xp[(r+1)*rs+1:(r+1)*rs+1+g.W], x[i*img+r*g.W:i*img+(r+1)*g.W])
 		}
 		simdConv1InKernel(unsafe.Pointer(&y[i*img*n]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&wp[0]),
+			int32(n), int32(rs), int32(g.H), int32(g.W))
+	}
+	return true
+}
+
+// simdConvOneInWeights adds to dw (9×n) the weight gradient of a stride-1
+// convolution from one input channel (Conv3x3Backward with C = 1: the first
+// convs) on the SIMD kernels and reports true, or reports false, having done
+// nothing, when they are absent or n is not a multiple of 16 (conv1indw's
+// lanes take 16 channels). conv1indw reads each image, copied with a zero
+// border, in place of Im2col's blocks of 9 columns.
+func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) bool {
+	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%16 != 0 {
+		return false
+	}
+	rs := g.W + 2
+	xp := s.block((g.H + 2) * rs)
+	clear(xp) // the border stays +0; the interior is rewritten per image
+	img := g.H * g.W
+	_ = x[g.N*img-1]
+	_ = dy[g.N*img*n-1]
+	_ = dw[9*n-1]
+	for i := range g.N {
+		for r := range g.H {
+			copy(xp[(r+1)*rs+1:(r+1)*rs+1+g.W], x[i*img+r*g.W:i*img+(r+1)*g.W])
+		}
+		simdConv1InDwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&dy[i*img*n]),
 			int32(n), int32(rs), int32(g.H), int32(g.W))
 	}
 	return true

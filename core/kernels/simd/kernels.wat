@@ -13,8 +13,8 @@
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
 ;; gemv (products with one column), transpose (that copy's 4×4 squares),
-;; conv1fwd and conv1dw (a convolution to one channel), conv1in (one from
-;; one channel) and col2im; then the layer kernels of
+;; conv1fwd and conv1dw (a convolution to one channel), conv1in and
+;; conv1indw (one from one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd,
 ;; addrows, sumrows; adam and rmsprop, the optimisers' updates),
@@ -687,6 +687,90 @@
         (br $jloop)))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br $yloop)))
+  )
+
+  ;; conv1indw adds one image's terms to the weight gradient dw (9×n, n a
+  ;; multiple of 16) of a stride-1 convolution from one input channel (the
+  ;; first convs): xp is the image with a zero border (row stride rs =
+  ;; wd+2), as conv1in reads it; dy its h×wd×n output gradient. Lanes run
+  ;; over 16 channels, four accumulators per tap, two taps at a time: eight
+  ;; accumulators loaded from dw, a pixel's four loads of dy and two
+  ;; broadcasts of x, 14 of the 15 vector registers V8 allocates on x64.
+  ;; Each weight adds every pixel's product in order, as GemmTA over the
+  ;; column matrix does. The ninth tap goes with a copy of itself, whose
+  ;; sums are dropped.
+  (func (export "conv1indw") (param $dw i32) (param $xp i32) (param $dy i32) (param $n i32)
+        (param $rs i32) (param $h i32) (param $wd i32)
+    (local $j i32) (local $t i32) (local $t1 i32) (local $o0 i32) (local $o1 i32) (local $pk0 i32) (local $pk1 i32)
+    (local $oy i32) (local $ox i32) (local $px i32) (local $pd i32) (local $ldy4 i32)
+    (local $x0 v128) (local $x1 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $ldy4 (i32.shl (local.get $n) (i32.const 2)))
+    (block $jdone (loop $jloop
+      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $t (i32.const 0))
+      (block $tdone (loop $tloop
+        (br_if $tdone (i32.ge_u (local.get $t) (i32.const 9)))
+        ;; the pair's second tap, or the first again for the ninth
+        (local.set $t1 (select (i32.add (local.get $t) (i32.const 1)) (local.get $t) (i32.lt_u (local.get $t) (i32.const 8))))
+        (local.set $pk0 (i32.add (local.get $dw)
+          (i32.shl (i32.add (i32.mul (local.get $t) (local.get $n)) (local.get $j)) (i32.const 2))))
+        (local.set $pk1 (i32.add (local.get $dw)
+          (i32.shl (i32.add (i32.mul (local.get $t1) (local.get $n)) (local.get $j)) (i32.const 2))))
+        ;; tap (ky, kx) reads padded pixel (oy+ky, ox+kx)
+        (local.set $o0 (i32.shl (i32.add (i32.mul (i32.div_u (local.get $t) (i32.const 3)) (local.get $rs))
+          (i32.rem_u (local.get $t) (i32.const 3))) (i32.const 2)))
+        (local.set $o1 (i32.shl (i32.add (i32.mul (i32.div_u (local.get $t1) (i32.const 3)) (local.get $rs))
+          (i32.rem_u (local.get $t1) (i32.const 3))) (i32.const 2)))
+        (local.set $a0 (v128.load offset=0 (local.get $pk0)))
+        (local.set $a1 (v128.load offset=16 (local.get $pk0)))
+        (local.set $a2 (v128.load offset=32 (local.get $pk0)))
+        (local.set $a3 (v128.load offset=48 (local.get $pk0)))
+        (local.set $a4 (v128.load offset=0 (local.get $pk1)))
+        (local.set $a5 (v128.load offset=16 (local.get $pk1)))
+        (local.set $a6 (v128.load offset=32 (local.get $pk1)))
+        (local.set $a7 (v128.load offset=48 (local.get $pk1)))
+        (local.set $pd (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $oy (i32.const 0))
+        (block $ydone (loop $yloop
+          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+          (local.set $px (i32.add (local.get $xp) (i32.shl (i32.mul (local.get $oy) (local.get $rs)) (i32.const 2))))
+          (local.set $ox (local.get $wd))
+          (loop $xloop
+            (local.set $x0 (v128.load32_splat (i32.add (local.get $px) (local.get $o0))))
+            (local.set $x1 (v128.load32_splat (i32.add (local.get $px) (local.get $o1))))
+            (local.set $d0 (v128.load offset=0 (local.get $pd)))
+            (local.set $d1 (v128.load offset=16 (local.get $pd)))
+            (local.set $d2 (v128.load offset=32 (local.get $pd)))
+            (local.set $d3 (v128.load offset=48 (local.get $pd)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x0) (local.get $d0))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x0) (local.get $d1))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x0) (local.get $d2))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x0) (local.get $d3))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $x1) (local.get $d0))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $x1) (local.get $d1))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $x1) (local.get $d2))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $x1) (local.get $d3))))
+            (local.set $px (i32.add (local.get $px) (i32.const 4)))
+            (local.set $pd (i32.add (local.get $pd) (local.get $ldy4)))
+            (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
+          (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+          (br $yloop)))
+        (v128.store offset=0 (local.get $pk0) (local.get $a0))
+        (v128.store offset=16 (local.get $pk0) (local.get $a1))
+        (v128.store offset=32 (local.get $pk0) (local.get $a2))
+        (v128.store offset=48 (local.get $pk0) (local.get $a3))
+        (if (i32.ne (local.get $t1) (local.get $t)) (then
+          (v128.store offset=0 (local.get $pk1) (local.get $a4))
+          (v128.store offset=16 (local.get $pk1) (local.get $a5))
+          (v128.store offset=32 (local.get $pk1) (local.get $a6))
+          (v128.store offset=48 (local.get $pk1) (local.get $a7))
+        ))
+        (local.set $t (i32.add (local.get $t1) (i32.const 1)))
+        (br $tloop)))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $jloop)))
   )
 
   ;; addrows and sumrows are a bias's passes over rows of c values (the
