@@ -86,6 +86,7 @@ function simdImports() {
 		sumrows: (db, g, rows, c) => k.sumrows(db, g, rows, c),
 		adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) => k.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
 		rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => k.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
+		dropmask: (m, n, rate, scale) => k.dropmask(m, n, rate, scale),
 		relu: (y, x, n) => k.relu(y, x, n),
 		relubwd: (dx, g, y, n) => k.relubwd(dx, g, y, n),
 		lrelu: (y, x, n, alpha) => k.lrelu(y, x, n, alpha),

@@ -138,6 +138,7 @@ const simd = {
     adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) =>
       simd.kernels.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
     rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => simd.kernels.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
+    dropmask: (m, n, rate, scale) => simd.kernels.dropmask(m, n, rate, scale),
     relu: (y, x, n) => simd.kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => simd.kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => simd.kernels.lrelu(y, x, n, alpha),

@@ -223,6 +223,27 @@ func TestActivations(t *testing.T) {
 	}
 }
 
+// DropoutMask on uniform draws, at rates that keep all, some and none, and
+// on special values (a NaN becomes scale, as Go's if has it).
+func TestDropoutMask(t *testing.T) {
+	for _, n := range activationLens {
+		r := rand.New(rand.NewPCG(uint64(n), 7))
+		u := make([]float32, n+1)[1:]
+		for i := range u {
+			u[i] = r.Float32()
+		}
+		if n >= 16 {
+			withSpecials(r, u)
+		}
+		for _, rate := range []float32{0, 0.3, 0.5, 1} {
+			got, want := clone32(u), clone32(u)
+			DropoutMask(got, rate, 1.75)
+			dropoutMaskGo(want, rate, 1.75)
+			sameBits32(t, fmt.Sprintf("n=%d rate=%v", n, rate), got, want)
+		}
+	}
+}
+
 func TestMaxPool2x2(t *testing.T) {
 	for _, c := range append(layerChans, 12544) {
 		for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 5}, {5, 4}, {7, 6}, {28, 28}} {

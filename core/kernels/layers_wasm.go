@@ -42,6 +42,10 @@ func simdChanScale(dst, x, scale unsafe.Pointer, rows, c int32)
 //go:noescape
 func simdBNBwd(dx, g, h, sum, sum2, coef unsafe.Pointer, n float64, rows, c int32)
 
+//go:wasmimport simd dropmask
+//go:noescape
+func simdDropMask(m unsafe.Pointer, n int32, rate, scale float32)
+
 //go:wasmimport simd relu
 //go:noescape
 func simdReLU(y, x unsafe.Pointer, n int32)
@@ -129,5 +133,15 @@ func simdSumRowsInto(db, g []float32, rows int) bool {
 		return false
 	}
 	simdSumRows(p32(db), p32(g), int32(rows), int32(len(db)))
+	return true
+}
+
+// simdDropoutMask runs DropoutMask on the SIMD kernels and reports true, or
+// reports false, having done nothing, when they are absent.
+func simdDropoutMask(mask []float32, rate, scale float32) bool {
+	if !simdOK {
+		return false
+	}
+	simdDropMask(p32(mask), int32(len(mask)), rate, scale)
 	return true
 }

@@ -51,3 +51,7 @@ func simdSumRowsInto(db, g []float32, rows int) bool { return false }
 // updates are Go's loops.
 func simdAdam(w, g, m, v []float32, k *AdamFactors) bool    { return false }
 func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }
+
+// simdDropoutMask reports false: outside js/wasm Dropout's mask is Go's
+// loop.
+func simdDropoutMask(mask []float32, rate, scale float32) bool { return false }

@@ -61,6 +61,7 @@ self.onmessage = async (e) => {
     sumrows: (db, g, rows, c) => kernels.sumrows(db, g, rows, c),
     adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) => kernels.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
     rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => kernels.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
+    dropmask: (m, n, rate, scale) => kernels.dropmask(m, n, rate, scale),
     relu: (y, x, n) => kernels.relu(y, x, n),
     relubwd: (dx, g, y, n) => kernels.relubwd(dx, g, y, n),
     lrelu: (y, x, n, alpha) => kernels.lrelu(y, x, n, alpha),

@@ -16,8 +16,8 @@
 ;; conv1fwd and conv1dw (a convolution to one channel), conv1in and
 ;; conv1indw (one from one channel) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
-;; chanscale, bnbwd, relu, relubwd, lrelu, lrelubwd, maxpool, maxpoolbwd,
-;; addrows, sumrows; adam and rmsprop, the optimisers' updates),
+;; chanscale, bnbwd, dropmask, relu, relubwd, lrelu, lrelubwd, maxpool,
+;; maxpoolbwd, addrows, sumrows; adam and rmsprop, the optimisers' updates),
 ;; which keep their own orders, described with them below; last, the
 ;; Winograd transforms winoin and winoout of core/kernels/winograd.go and
 ;; winody of winograd_grad.go. The tile and panel functions of gemm follow
@@ -1685,6 +1685,30 @@
       (local.set $h (i32.add (local.get $h) (local.get $c4)))
       (local.set $dx (i32.add (local.get $dx) (local.get $c4)))
       (br_if $rloop (local.tee $rows (i32.sub (local.get $rows) (i32.const 1)))))
+  )
+
+  ;; dropmask: m = +0 where m < rate, else scale, in place (Dropout's mask
+  ;; from its uniform draws), as Go's if: a NaN compares false and becomes
+  ;; scale. f32x4.lt gives all ones where m < rate, and andnot clears
+  ;; scale's bits there.
+  (func (export "dropmask") (param $m i32) (param $n i32) (param $rate f32) (param $scale f32)
+    (local $end i32) (local $vr v128) (local $vs v128)
+    (local.set $vr (f32x4.splat (local.get $rate)))
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (local.set $end (i32.add (local.get $m) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $m) (local.get $end)))
+      (v128.store (local.get $m)
+        (v128.andnot (local.get $vs) (f32x4.lt (v128.load (local.get $m)) (local.get $vr))))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (br $vloop)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $m) (local.get $end)))
+      (f32.store (local.get $m)
+        (select (f32.const 0) (local.get $scale) (f32.lt (f32.load (local.get $m)) (local.get $rate))))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $sloop)))
   )
 
   ;; relu: y = max(x, 0) as Go's max computes it: x where not (x <= 0), so a
