@@ -46,8 +46,8 @@ func (l *Dropout) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	if len(y) == 0 {
 		return yt
 	}
-	// The uniforms, then each becomes +0 or the scale, then y = x·mask:
-	// three passes that run in SIMD128 lanes in wasm.
+	// The uniforms (Go), then each becomes +0 or the scale, then
+	// y = x·mask: the last two passes run in SIMD128 lanes in wasm.
 	l.RNG.Float32s(l.mask)
 	kernels.DropoutMask(l.mask, l.Rate, 1/(1-l.Rate))
 	kernels.ScaleChannels(y, f32(x)[:len(y)], l.mask, len(y))

@@ -408,14 +408,16 @@
   ;; multiples of 4); y gets its h×wd outputs. An output's 9·C products run
   ;; along one accumulator, so the lanes run over outputs, and the kernel
   ;; needs each channel as a plane. It keeps three padded rows of them in
-  ;; ring (C × 3 rows of rowlen floats, rowlen = 28·⌈wd/28⌉ + 4, all +0 at
-  ;; the first call, which only row interiors overwrite): before output row
+  ;; ring (C × 3 rows of rowlen floats, rowlen = 28·⌈wd/28⌉ + 4, all +0
+  ;; when a pass starts; transposes write only row interiors, border rows
+  ;; are written as +0s): before output row
   ;; oy it transposes input row oy+1 into the row that row oy−2 held, so the
   ;; 12 KiB that it reads stay in L1, where whole planes of a 28×28×32 image
   ;; (116 KiB) did not. A row goes in chunks of 28 outputs: seven
   ;; accumulators, seven loads and a broadcast fill the 15 vector registers
-  ;; that V8 allocates on x64 (with eight accumulators TurboFan hoisted the
-  ;; eight loads and spilled two accumulators in the inner loop), and a
+  ;; that V8 allocates on x64 (with eight accumulators, Node 20's TurboFan
+  ;; hoisted the eight loads and spilled two accumulators in the inner
+  ;; loop, as node --print-wasm-code showed), and a
   ;; 28-pixel row is one chunk with no border column computed.
   (func $ringrow (param $ring i32) (param $x i32) (param $c i32) (param $h i32) (param $wd i32)
         (param $rl4 i32) (param $r i32)
@@ -519,8 +521,8 @@
   ;; add every pixel's product in order and go back to dw. Two pixels go
   ;; per step, so a step's eight loads, two broadcasts and four
   ;; accumulators fit V8's 15 vector registers on x64: with 32 channels in
-  ;; eight accumulators, TurboFan hoisted the eight loads and kept an
-  ;; accumulator on the stack. The rows go in bands whose padded rows (32
+  ;; eight accumulators, Node 20's TurboFan hoisted the eight loads and kept
+  ;; an accumulator on the stack. The rows go in bands whose padded rows (32
   ;; KiB at most) stay in L1 while every tap and group reads them; each
   ;; weight's pixels still come in order, band after band.
   (func (export "conv1dw") (param $dw i32) (param $xq i32) (param $dy i32) (param $c i32)
@@ -614,8 +616,9 @@
   ;; are broadcasts at constant offsets from one pointer into xp, which moves
   ;; a float per tap and a row per three, where gemm's k-loop moves five
   ;; pointers a step and reads a column matrix that Im2col must write first.
-  ;; (With the nine taps written out in line, TurboFan hoisted all their
-  ;; loads to the top of the tile and spilled most of them: 12 GFLOP/s.)
+  ;; (With the nine taps written out in line, Node 20's TurboFan hoisted all
+  ;; their loads to the top of the tile and spilled most of them: 12
+  ;; GFLOP/s.)
   (func (export "conv1in") (param $y i32) (param $xp i32) (param $wp i32) (param $n i32)
         (param $rs i32) (param $h i32) (param $wd i32)
     (local $oy i32) (local $j i32) (local $ox i32) (local $rs4 i32) (local $ldc4 i32) (local $rowstep i32)
