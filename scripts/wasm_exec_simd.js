@@ -93,6 +93,7 @@ function simdImports() {
 		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
 		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
 		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
+		winow: (u, w, c, n, adj) => k.winow(u, w, c, n, adj),
 		winoin: (v, vs, d, rs, c, count) => k.winoin(v, vs, d, rs, c, count),
 		winoout: (y, ys, m, ms, n, count) => k.winoout(y, ys, m, ms, n, count),
 		winody: (e, es, dy, ys, n, count) => k.winody(e, es, dy, ys, n, count),

@@ -145,6 +145,7 @@ const simd = {
     lrelubwd: (dx, g, x, n, alpha) => simd.kernels.lrelubwd(dx, g, x, n, alpha),
     maxpool: (y, arg, x, n, h, w, c) => simd.kernels.maxpool(y, arg, x, n, h, w, c),
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => simd.kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
+    winow: (u, w, c, n, adj) => simd.kernels.winow(u, w, c, n, adj),
     winoin: (v, vs, d, rs, c, count) => simd.kernels.winoin(v, vs, d, rs, c, count),
     winoout: (y, ys, m, ms, n, count) => simd.kernels.winoout(y, ys, m, ms, n, count),
     winody: (e, es, dy, ys, n, count) => simd.kernels.winody(e, es, dy, ys, n, count),

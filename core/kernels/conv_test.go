@@ -316,6 +316,21 @@ func TestWinogradTransformsMatchGo(t *testing.T) {
 			sameBits(t, fmt.Sprintf("winoOut c=%d count=%d", c, count), y, wantY)
 		}
 	}
+	// The weight transform and its adjoint, with output channels in fours
+	// (the SIMD128 kernel's lanes) and not (pure Go either way).
+	for _, cn := range [][2]int{{1, 4}, {3, 8}, {16, 64}, {64, 4}, {5, 6}} {
+		c, n := cn[0], cn[1]
+		w := randSlice(rng, 9*c*n)
+		for _, adjoint := range []bool{false, true} {
+			u, guard := guarded(16 * c * n)
+			winoWeights(u, w, c, n, adjoint)
+			want := make([]float32, 16*c*n)
+			winoWeightsGo(want, w, c, n, adjoint)
+			what := fmt.Sprintf("winoWeights c=%d n=%d adjoint=%v", c, n, adjoint)
+			sameBits(t, what, u, want)
+			checkGuard(t, what, guard)
+		}
+	}
 }
 
 func TestWinogradShapePanics(t *testing.T) {

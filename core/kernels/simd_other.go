@@ -38,6 +38,10 @@ func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool { return fa
 func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
 func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
 
+// simdWinoWeights reports false: outside js/wasm the Winograd weight
+// transform is pure Go.
+func simdWinoWeights(u, w []float32, c, n int, adjoint bool) bool { return false }
+
 // simdWinoDy reports false: outside js/wasm the output gradient's Winograd
 // transform is pure Go.
 func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }

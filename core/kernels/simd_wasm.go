@@ -133,6 +133,13 @@ func simdWinoInKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count
 //go:noescape
 func simdWinoOutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, count int32)
 
+// simdWinoWKernel is winoWeightsGo (winograd.go) with lanes across output
+// channels; n is a multiple of 4, adj 0 or 1.
+//
+//go:wasmimport simd winow
+//go:noescape
+func simdWinoWKernel(u, w unsafe.Pointer, c, n, adj int32)
+
 // simdWinoDyKernel is winoDyGo (winograd_grad.go) with lanes across
 // channels, under the same conditions.
 //
@@ -520,6 +527,23 @@ func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
 	_ = y[2*(count-1)*n+ys+2*n-1]
 	_ = m[(count-1)*n+15*ms+n-1]
 	simdWinoOutKernel(unsafe.Pointer(&y[0]), int32(ys), unsafe.Pointer(&m[0]), int32(ms), int32(n), int32(count))
+	return true
+}
+
+// simdWinoWeights runs winoWeights on the SIMD kernels and reports true,
+// or reports false, having done nothing, when they are absent or n is not
+// a multiple of 4. c and n are positive; the caller checked the lengths.
+func simdWinoWeights(u, w []float32, c, n int, adjoint bool) bool {
+	if !simdOK || n%4 != 0 || c <= 0 || n <= 0 {
+		return false
+	}
+	_ = u[16*c*n-1]
+	_ = w[9*c*n-1]
+	var adj int32
+	if adjoint {
+		adj = 1
+	}
+	simdWinoWKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), adj)
 	return true
 }
 

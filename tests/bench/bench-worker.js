@@ -68,6 +68,7 @@ self.onmessage = async (e) => {
     lrelubwd: (dx, g, x, n, alpha) => kernels.lrelubwd(dx, g, x, n, alpha),
     maxpool: (y, arg, x, n, h, w, c) => kernels.maxpool(y, arg, x, n, h, w, c),
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
+    winow: (u, w, c, n, adj) => kernels.winow(u, w, c, n, adj),
     winoin: (v, vs, d, rs, c, count) => kernels.winoin(v, vs, d, rs, c, count),
     winoout: (y, ys, m, ms, n, count) => kernels.winoout(y, ys, m, ms, n, count),
     winody: (e, es, dy, ys, n, count) => kernels.winody(e, es, dy, ys, n, count),

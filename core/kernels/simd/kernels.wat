@@ -19,8 +19,8 @@
 ;; chanscale, bnbwd, dropmask, relu, relubwd, lrelu, lrelubwd, maxpool,
 ;; maxpoolbwd, addrows, sumrows; adam and rmsprop, the optimisers' updates),
 ;; which keep their own orders, described with them below; last, the
-;; Winograd transforms winoin and winoout of core/kernels/winograd.go and
-;; winody of winograd_grad.go. The tile and panel functions of gemm follow
+;; Winograd transforms winow, winoin and winoout of core/kernels/winograd.go
+;; and winody of winograd_grad.go. The tile and panel functions of gemm follow
 ;; one pattern and were written from a small template; this text is the
 ;; source.
 (module
@@ -1985,6 +1985,155 @@
   ;; winoOutGo, the same expressions with lanes across channels). Strides
   ;; count floats; c and n are multiples of 4.
   ;;
+  ;; winow: the weight transform G g Gᵀ of winoWeightsGo (winograd.go), with
+  ;; lanes across four output channels k of one input channel ch (n a
+  ;; multiple of 4): g is w's nine taps of (ch, k..k+3), or with adj the
+  ;; mirrored taps; t = G g row by row, then entry (i, j) of t Gᵀ goes to
+  ;; plane 4i+j (planes c·n floats apart) at ch·n + k, or with adj at
+  ;; k·c + ch, a lane at a time (winowst). G's rows are (1,0,0),
+  ;; (½,½,½), (½,−½,½), (0,0,1), each sum added left to right then halved,
+  ;; as in Go.
+  (func $winowst (param $u i32) (param $o4 i32) (param $c4 i32) (param $x v128)
+    ;; the four lanes of x to u + o4, c4 bytes apart
+    (local $p i32)
+    (local.set $p (i32.add (local.get $u) (local.get $o4)))
+    (f32.store (local.get $p) (f32x4.extract_lane 0 (local.get $x)))
+    (local.set $p (i32.add (local.get $p) (local.get $c4)))
+    (f32.store (local.get $p) (f32x4.extract_lane 1 (local.get $x)))
+    (local.set $p (i32.add (local.get $p) (local.get $c4)))
+    (f32.store (local.get $p) (f32x4.extract_lane 2 (local.get $x)))
+    (local.set $p (i32.add (local.get $p) (local.get $c4)))
+    (f32.store (local.get $p) (f32x4.extract_lane 3 (local.get $x))))
+
+  (func (export "winow") (param $u i32) (param $w i32) (param $c i32) (param $n i32) (param $adj i32)
+    (local $ch i32) (local $k i32) (local $c4 i32) (local $plane4 i32)
+    (local $src i32) (local $o4 i32) (local $half v128)
+    (local $g00 v128)
+    (local $g01 v128)
+    (local $g02 v128)
+    (local $g10 v128)
+    (local $g11 v128)
+    (local $g12 v128)
+    (local $g20 v128)
+    (local $g21 v128)
+    (local $g22 v128)
+    (local $t00 v128)
+    (local $t01 v128)
+    (local $t02 v128)
+    (local $t10 v128)
+    (local $t11 v128)
+    (local $t12 v128)
+    (local $t20 v128)
+    (local $t21 v128)
+    (local $t22 v128)
+    (local $t30 v128)
+    (local $t31 v128)
+    (local $t32 v128)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    ;; c·n floats between u's planes, and between w's taps
+    (local.set $plane4 (i32.mul (local.get $c4) (local.get $n)))
+    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (block $cdone (loop $cloop
+      (br_if $cdone (i32.ge_u (local.get $ch) (local.get $c)))
+      (local.set $k (i32.const 0))
+      (block $kdone (loop $kloop
+        (br_if $kdone (i32.ge_u (local.get $k) (local.get $n)))
+        ;; w's (tap, ch, k..k+3) at src + tap·plane4
+        (local.set $src (i32.add (local.get $w)
+          (i32.shl (i32.add (i32.mul (local.get $ch) (local.get $n)) (local.get $k)) (i32.const 2))))
+        (local.set $g00 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 8) (i32.const 0) (local.get $adj))))))
+        (local.set $g01 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 7) (i32.const 1) (local.get $adj))))))
+        (local.set $g02 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 6) (i32.const 2) (local.get $adj))))))
+        (local.set $g10 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 5) (i32.const 3) (local.get $adj))))))
+        (local.set $g11 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 4) (i32.const 4) (local.get $adj))))))
+        (local.set $g12 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 3) (i32.const 5) (local.get $adj))))))
+        (local.set $g20 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 2) (i32.const 6) (local.get $adj))))))
+        (local.set $g21 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 1) (i32.const 7) (local.get $adj))))))
+        (local.set $g22 (v128.load (i32.add (local.get $src) (i32.mul (local.get $plane4)
+          (select (i32.const 0) (i32.const 8) (local.get $adj))))))
+        ;; the output's offset in bytes: ch·n + k, or k·c + ch
+        (local.set $o4 (select
+          (i32.shl (i32.add (i32.mul (local.get $k) (local.get $c)) (local.get $ch)) (i32.const 2))
+          (i32.shl (i32.add (i32.mul (local.get $ch) (local.get $n)) (local.get $k)) (i32.const 2))
+          (local.get $adj)))
+        ;; row 0 of t = G g, then its four entries of t Gᵀ
+        (local.set $t00 (local.get $g00))
+        (local.set $t01 (local.get $g01))
+        (local.set $t02 (local.get $g02))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 0))) (local.get $c4) (local.get $t00)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 0)))) (local.get $t00))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 1))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.add (local.get $t00) (local.get $t01)) (local.get $t02)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 1)))) (f32x4.mul (f32x4.add (f32x4.add (local.get $t00) (local.get $t01)) (local.get $t02)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 2))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t00) (local.get $t01)) (local.get $t02)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 2)))) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t00) (local.get $t01)) (local.get $t02)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 3))) (local.get $c4) (local.get $t02)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 3)))) (local.get $t02))))
+        ;; row 1 of t = G g, then its four entries of t Gᵀ
+        (local.set $t10 (f32x4.mul (f32x4.add (f32x4.add (local.get $g00) (local.get $g10)) (local.get $g20)) (local.get $half)))
+        (local.set $t11 (f32x4.mul (f32x4.add (f32x4.add (local.get $g01) (local.get $g11)) (local.get $g21)) (local.get $half)))
+        (local.set $t12 (f32x4.mul (f32x4.add (f32x4.add (local.get $g02) (local.get $g12)) (local.get $g22)) (local.get $half)))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 4))) (local.get $c4) (local.get $t10)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 4)))) (local.get $t10))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 5))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.add (local.get $t10) (local.get $t11)) (local.get $t12)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 5)))) (f32x4.mul (f32x4.add (f32x4.add (local.get $t10) (local.get $t11)) (local.get $t12)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 6))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t10) (local.get $t11)) (local.get $t12)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 6)))) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t10) (local.get $t11)) (local.get $t12)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 7))) (local.get $c4) (local.get $t12)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 7)))) (local.get $t12))))
+        ;; row 2 of t = G g, then its four entries of t Gᵀ
+        (local.set $t20 (f32x4.mul (f32x4.add (f32x4.sub (local.get $g00) (local.get $g10)) (local.get $g20)) (local.get $half)))
+        (local.set $t21 (f32x4.mul (f32x4.add (f32x4.sub (local.get $g01) (local.get $g11)) (local.get $g21)) (local.get $half)))
+        (local.set $t22 (f32x4.mul (f32x4.add (f32x4.sub (local.get $g02) (local.get $g12)) (local.get $g22)) (local.get $half)))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 8))) (local.get $c4) (local.get $t20)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 8)))) (local.get $t20))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 9))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.add (local.get $t20) (local.get $t21)) (local.get $t22)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 9)))) (f32x4.mul (f32x4.add (f32x4.add (local.get $t20) (local.get $t21)) (local.get $t22)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 10))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t20) (local.get $t21)) (local.get $t22)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 10)))) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t20) (local.get $t21)) (local.get $t22)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 11))) (local.get $c4) (local.get $t22)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 11)))) (local.get $t22))))
+        ;; row 3 of t = G g, then its four entries of t Gᵀ
+        (local.set $t30 (local.get $g20))
+        (local.set $t31 (local.get $g21))
+        (local.set $t32 (local.get $g22))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 12))) (local.get $c4) (local.get $t30)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 12)))) (local.get $t30))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 13))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.add (local.get $t30) (local.get $t31)) (local.get $t32)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 13)))) (f32x4.mul (f32x4.add (f32x4.add (local.get $t30) (local.get $t31)) (local.get $t32)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 14))) (local.get $c4) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t30) (local.get $t31)) (local.get $t32)) (local.get $half))))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 14)))) (f32x4.mul (f32x4.add (f32x4.sub (local.get $t30) (local.get $t31)) (local.get $t32)) (local.get $half)))))
+        (if (local.get $adj)
+          (then (call $winowst (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 15))) (local.get $c4) (local.get $t32)))
+          (else (v128.store (i32.add (local.get $u) (i32.add (local.get $o4) (i32.mul (local.get $plane4) (i32.const 15)))) (local.get $t32))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $kloop)))
+      (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+      (br $cloop)))
+  )
+
   ;; winoin: the input transform of count tiles side by side (tile t's
   ;; patch starts at d + 2t*c, its planes at v + t*c). A tile's 4x4 patch
   ;; has row r, column q, channel ch at d[r*rs + q*c + ch]; plane 4i+j of
