@@ -73,6 +73,14 @@ func simdMaxPoolBwd(dx, dy, arg unsafe.Pointer, n, h, w, c int32)
 func p32(s []float32) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 func p64(s []float64) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
+// b32 is a bool as the kernels take it.
+func b32(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func fastChannelSums(sum []float64, x []float32, rows, c int) {
 	simdChanSum(p64(sum), p32(x), int32(rows), int32(c))
 }

@@ -35,11 +35,3 @@ func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool {
 	simdRMSpropKernel(p32(w), p32(g), p32(a), int32(len(w)), k.Rho, k.C, k.LR, k.Eps, k.Clip, b32(k.DoClip))
 	return true
 }
-
-// b32 is a bool as the kernels take it.
-func b32(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
-}

@@ -219,10 +219,7 @@ func simdGemmTBBlocked(c, a, b []float32, m, n, k int, acc bool) {
 		for p0 := 0; p0 < k; p0 += kc {
 			kk := min(kc, k-p0)
 			transposeBlock(buf, w, b[j0*k+p0:], k, w, kk)
-			var load int32
-			if acc || p0 > 0 {
-				load = 1
-			}
+			load := b32(acc || p0 > 0)
 			for i0 := 0; i0 < m; i0 += simdMC {
 				mb := min(simdMC, m-i0)
 				simdGemmKernel(unsafe.Pointer(&c[i0*n+j0]), unsafe.Pointer(&a[i0*k+p0]), unsafe.Pointer(&buf[0]),
@@ -257,10 +254,7 @@ func simdGemmOneColumn(o op, c, a, b []float32, m, k int, acc bool) bool {
 		simdRun(opGemm, c, b, a, 1, m, k, acc)
 		return true
 	}
-	var load int32
-	if acc {
-		load = 1
-	}
+	load := b32(acc)
 	simdGemvKernel(unsafe.Pointer(&c[0]), unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0]),
 		int32(m), int32(k), int32(k), 1, 1, load)
 	return true
@@ -315,10 +309,7 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 		mb := min(simdMC, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
 			kk := min(kc, k-p0)
-			var load int32
-			if acc || p0 > 0 {
-				load = 1
-			}
+			load := b32(acc || p0 > 0)
 			var ap unsafe.Pointer
 			ars, aps := k, 1
 			if o == opGemmTA {
@@ -406,9 +397,7 @@ func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool {
 	_ = x[g.N*img-1]
 	_ = y[g.N*img*n-1]
 	for i := range g.N {
-		for r := range g.H {
-			copy(xp[(r+1)*rs+1:(r+1)*rs+1+g.W], x[i*img+r*g.W:i*img+(r+1)*g.W])
-		}
+		padInto(xp, x, g, i)
 		simdConv1InKernel(unsafe.Pointer(&y[i*img*n]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&wp[0]),
 			int32(n), int32(rs), int32(g.H), int32(g.W))
 	}
@@ -433,13 +422,21 @@ func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) boo
 	_ = dy[g.N*img*n-1]
 	_ = dw[9*n-1]
 	for i := range g.N {
-		for r := range g.H {
-			copy(xp[(r+1)*rs+1:(r+1)*rs+1+g.W], x[i*img+r*g.W:i*img+(r+1)*g.W])
-		}
+		padInto(xp, x, g, i)
 		simdConv1InDwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&xp[0]), unsafe.Pointer(&dy[i*img*n]),
 			int32(n), int32(rs), int32(g.H), int32(g.W))
 	}
 	return true
+}
+
+// padInto copies image i of x (g's H×W pixels of C channels) into the
+// interior of pad, the image with a one-pixel border ((H+2)×(W+2)×C) that
+// conv1in, conv1indw and conv1dw read; the caller keeps the border +0.
+func padInto(pad, x []float32, g Conv3x3, i int) {
+	row, img, rs := g.W*g.C, g.H*g.W*g.C, (g.W+2)*g.C
+	for r := range g.H {
+		copy(pad[(r+1)*rs+g.C:][:row], x[i*img+r*row:][:row])
+	}
 }
 
 // simdConvOneOutWeights adds to dw (9·C floats) the weight gradient of a
@@ -460,14 +457,11 @@ func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool {
 	}
 	xq := s.block(size)
 	clear(xq)
-	img, row := g.H*g.W*g.C, g.W*g.C
-	_ = x[g.N*img-1]
+	_ = x[g.N*g.H*g.W*g.C-1]
 	_ = dy[g.N*g.H*g.W-1]
 	_ = dw[9*g.C-1]
 	for n := range g.N {
-		for r := range g.H {
-			copy(xq[((r+1)*rs+1)*g.C:], x[n*img+r*row:n*img+(r+1)*row])
-		}
+		padInto(xq, x, g, n)
 		simdConv1DwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&xq[0]), unsafe.Pointer(&dy[n*g.H*g.W]),
 			int32(g.C), int32(rs), int32(g.H), int32(g.W))
 	}
@@ -539,11 +533,7 @@ func simdWinoWeights(u, w []float32, c, n int, adjoint bool) bool {
 	}
 	_ = u[16*c*n-1]
 	_ = w[9*c*n-1]
-	var adj int32
-	if adjoint {
-		adj = 1
-	}
-	simdWinoWKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), adj)
+	simdWinoWKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), b32(adjoint))
 	return true
 }
 
