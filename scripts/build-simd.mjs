@@ -2,7 +2,9 @@
 // into a binary module with the npm package wabt (scripts/simd, installed by
 // `make simd-deps`). Usage: node scripts/build-simd.mjs [out.wasm]
 // (default static/gen/simd.wasm). The output is a build product, never
-// committed; it is rewritten only when its bytes change.
+// committed; it is rewritten only when its bytes change. VAEAUG_WAT=file
+// compiles that file instead, as scripts/wasm_exec_simd.js does: for timing
+// two versions of the kernels in one tree (tests/bench/run.mjs).
 import { readFileSync, writeFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const src = join(root, 'core/kernels/simd/kernels.wat');
+const src = process.env.VAEAUG_WAT || join(root, 'core/kernels/simd/kernels.wat');
 const out = process.argv[2] || join(root, 'static/gen/simd.wasm');
 
 const require = createRequire(join(here, 'simd/package.json'));

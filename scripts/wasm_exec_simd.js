@@ -9,6 +9,10 @@
 //     rather than silently testing the pure-Go path.
 //   - with VAEAUG_SIMD=0, a stub whose available() returns 0, so Go keeps to
 //     its pure-Go kernels and never calls the others.
+//   - with VAEAUG_WAT=file, the kernels of that file instead of the tree's:
+//     one test binary timed against two versions of the kernels, alternated
+//     in one shell loop (the machine's speed drifts too much for runs
+//     minutes apart to compare).
 //
 // Usage (through scripts/go_js_wasm_exec_simd): node wasm_exec_simd.js prog.wasm [args]
 "use strict";
@@ -49,7 +53,7 @@ async function kernelBytes() {
 		throw new Error("npm package wabt missing: run `make simd-deps` (or set VAEAUG_SIMD=0): " + err.message);
 	}
 	const wabt = await wabtInit();
-	const src = path.join(root, "core/kernels/simd/kernels.wat");
+	const src = process.env.VAEAUG_WAT || path.join(root, "core/kernels/simd/kernels.wat");
 	const mod = wabt.parseWat("kernels.wat", fs.readFileSync(src, "utf8"), { simd: true });
 	try {
 		mod.resolveNames();

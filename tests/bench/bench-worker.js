@@ -77,7 +77,8 @@ self.onmessage = async (e) => {
   try {
     const { instance } = await WebAssembly.instantiateStreaming(fetch(binary), go.importObject);
     if (simd) {
-      const kmod = await WebAssembly.compileStreaming(fetch('simd.wasm'));
+      // simd is true for gen's module, or the name of another (run.mjs's ALT_WAT).
+      const kmod = await WebAssembly.compileStreaming(fetch(typeof simd === 'string' ? simd : 'simd.wasm'));
       kernels = (await WebAssembly.instantiate(kmod, { go: { mem: instance.exports.mem } })).exports;
     }
     await go.run(instance);

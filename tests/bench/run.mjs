@@ -23,6 +23,14 @@ log('building the test binaries for js/wasm');
 execFileSync(go, ['test', '-c', '-o', path.join(dir, 'model.wasm'), './core/model'], { cwd: root, env: wasmEnv, stdio: 'inherit' });
 execFileSync(go, ['test', '-c', '-o', path.join(dir, 'kernels.wasm'), './core/kernels'], { cwd: root, env: wasmEnv, stdio: 'inherit' });
 execFileSync('node', ['scripts/build-simd.mjs', path.join(dir, 'simd.wasm')], { cwd: root, stdio: 'inherit' });
+// ALT_WAT=file also builds that version of the kernels and runs it, in place
+// of the runs without them, alternated with the tree's: two versions timed
+// in one session, as the machine's drift demands ("alt" in the report).
+const altWat = process.env.ALT_WAT;
+if (altWat) {
+  execFileSync('node', ['scripts/build-simd.mjs', path.join(dir, 'simd-alt.wasm')],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, VAEAUG_WAT: path.resolve(altWat) } });
+}
 const goroot = execFileSync(go, ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
 fs.copyFileSync(path.join(goroot, 'lib/wasm/wasm_exec.js'), path.join(dir, 'wasm_exec.js'));
 for (const f of ['bench.html', 'bench.js', 'bench-worker.js']) {
@@ -96,8 +104,9 @@ try {
   // the browser without the whole set.
   const steps = process.env.MODEL_BENCH || '^Benchmark(ClassifierTrainStep|VAETrainStep|ClassifierInference)$';
   const gemms = process.env.KERNEL_BENCH || '^BenchmarkGemm(|TA|TB|Conv)$';
-  const variants = process.env.SIMD_ONLY === '1' ? [['simd', true]] : [['simd', true], ['scalar', false]];
-  const out = { simd: [], scalar: [], gsimd: [], gscalar: [] };
+  const variants = altWat ? [['simd', true], ['alt', 'simd-alt.wasm']]
+    : process.env.SIMD_ONLY === '1' ? [['simd', true]] : [['simd', true], ['scalar', false]];
+  const out = { simd: [], scalar: [], alt: [], gsimd: [], gscalar: [], galt: [] };
   // Alternate the two so that load from elsewhere hits both alike.
   for (let i = 0; i < COUNT; i++) {
     for (const [key, simd] of variants) {
@@ -110,19 +119,20 @@ try {
       if (process.env.RAW === '1') console.log([...lines, ...glines].join('\n'));
     }
   }
+  const other = altWat ? 'alt' : 'scalar';
   const gs = metric(out.gsimd, 'GFLOP/s');
-  const gc = metric(out.gscalar, 'GFLOP/s');
+  const gc = metric(out['g' + other], 'GFLOP/s');
   console.log(`GEMM GFLOP/s in a Chromium worker (median of ${COUNT}):`);
   for (const name of [...new Set(gs.map(([n]) => n))]) {
-    console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)}  chromium-scalar ${median(gc, name).padStart(6)}`);
+    console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)}  chromium-${other} ${median(gc, name).padStart(6)}`);
   }
   const s = metric(out.simd, 'img/s');
-  const c = metric(out.scalar, 'img/s');
+  const c = metric(out[other], 'img/s');
   for (const [b, label] of [['ClassifierTrainStep', 'classifier-train'], ['VAETrainStep', 'vae-train'], ['ClassifierInference', 'classifier-infer']]) {
     const name = 'Benchmark' + b;
     const vs = median(s, name);
     if (vs === 'n/a' && !process.env.MODEL_BENCH) failed = true;
-    console.log(`${label} img/s: chromium-simd ${vs}, chromium-scalar ${median(c, name)}`);
+    console.log(`${label} img/s: chromium-simd ${vs}, chromium-${other} ${median(c, name)}`);
   }
 } catch (err) {
   console.error(err.stack || String(err));
