@@ -33,8 +33,8 @@
   ;; every other argument counts float32 elements but pack, the byte address
   ;; of room for k×8 floats where panels of B are copied (see panel), or 0.
   ;; k must be at least 1.
-  ;; Columns go in panels of 8 (then 4, then single columns with lanes over
-  ;; the rows: gemv or colt); within a panel, rows go in
+  ;; Columns go in panels of 8 (then 4, then the last few with lanes over
+  ;; the rows: gemv2, gemv or colt); within a panel, rows go in
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
   ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
   ;; in L1 while it meets every row of A. For Aᵀ·B (ars = 1) the rows of a
@@ -121,18 +121,24 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rloop)))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))))
-    ;; the last n mod 4 columns one at a time, with lanes over the rows:
-    ;; gemv for A·B (A's rows run along p), colt for Aᵀ·B (ars = 1)
+    ;; the last n mod 4 columns with lanes over the rows: for A·B (A's rows
+    ;; run along p), two at a time through gemv2, then one through gemv; for
+    ;; Aᵀ·B (ars = 1), one at a time through colt
     (block $jdone (loop $jloop
       (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
       (if (i32.eq (local.get $ars) (i32.const 1)) (then
         (call $colt (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
           (local.get $m) (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load)))
+      (else (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)) (then
+        (call $gemv2 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+          (local.get $m) (local.get $k) (local.get $ars) (local.get $ldb) (local.get $ldc) (local.get $load))
+        (local.set $j (i32.add (local.get $j) (i32.const 1))))
       (else
         (call $gemv (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $m) (local.get $k) (local.get $ars) (local.get $ldb) (local.get $ldc) (local.get $load))))
+          (local.get $m) (local.get $k) (local.get $ars) (local.get $ldb) (local.get $ldc) (local.get $load))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jloop)))
   )
@@ -333,6 +339,128 @@
         (local.get $k) (i32.const 4) (local.get $ldb4) (local.get $load))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rloop)))
+  )
+
+  ;; gemv2 is gemv for two adjacent columns j and j+1 (b and c point at
+  ;; column j): the 10-class dense layer's last two. Done as two gemvs, each
+  ;; row's sum was one chain of dependent adds through a single accumulator,
+  ;; so every step waited on the adder's latency, and the four rows' values
+  ;; were transposed twice. Here rows go eight at a time, two quads, and each
+  ;; transposed quad of A serves both columns: four accumulators, whose
+  ;; chains overlap. Each lane still adds its row's products in increasing p
+  ;; from its old value or +0. The last k mod 4 products go through t1x1,
+  ;; and the last m mod 8 rows through gemv, one column at a time.
+  (func $gemv2
+        (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $lda i32) (param $ldb i32) (param $ldc i32) (param $load i32)
+    (local $lda4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $m8 i32) (local $k4 i32)
+    (local $i i32) (local $p i32) (local $pa i32) (local $pq i32) (local $pb i32) (local $pc i32) (local $r i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $q v128)
+    (local.set $lda4 (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $ldc4 (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $m8 (i32.and (local.get $m) (i32.const -8)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $m8)))
+      (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))))
+      (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+      ;; s0, s1: rows i..i+3 of columns j, j+1; s2, s3: rows i+4..i+7
+      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s1 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s2 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $s3 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $pb (local.get $b))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $k4)))
+        ;; the first quad: rows i..i+3, columns p..p+3
+        (local.set $pq (local.get $pa))
+        (local.set $r0 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r1 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r2 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r3 (v128.load (local.get $pq)))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $q (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $pb)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $pb)))))
+        (local.set $q (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (local.set $r (i32.add (local.get $pb) (local.get $ldb4)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        (local.set $q (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldb4)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        (local.set $q (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldb4)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        ;; the second quad: rows i+4..i+7
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r0 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r1 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r2 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r3 (v128.load (local.get $pq)))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $q (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $pb)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $pb)))))
+        (local.set $q (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (local.set $r (i32.add (local.get $pb) (local.get $ldb4)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        (local.set $q (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldb4)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        (local.set $q (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldb4)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $q) (v128.load32_splat offset=0 (local.get $r)))))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $q) (v128.load32_splat offset=4 (local.get $r)))))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+        (local.set $pb (i32.add (local.get $r) (local.get $ldb4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $ploop)))
+      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $s1))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s2))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s3))
+      ;; the last k mod 4 products of the eight rows, continuing from the sums
+      ;; just stored; pa and pb now point at column k4 of row i and row k4 of B
+      (if (i32.lt_u (local.get $k4) (local.get $k)) (then
+        (local.set $r (i32.const 0))
+        (loop $rloop
+          (call $t1x1 (local.get $pc) (local.get $pa) (local.get $pb)
+            (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+          (call $t1x1 (i32.add (local.get $pc) (i32.const 4)) (local.get $pa) (i32.add (local.get $pb) (i32.const 4))
+            (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+          (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+          (local.set $pa (i32.add (local.get $pa) (local.get $lda4)))
+          (br_if $rloop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 8))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $iloop)))
+    (if (i32.lt_u (local.get $m8) (local.get $m)) (then
+      (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $m8) (local.get $lda4))))
+      (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $m8) (local.get $ldc4))))
+      (call $gemv (local.get $pc) (local.get $pa) (local.get $b)
+        (i32.sub (local.get $m) (local.get $m8)) (local.get $k) (local.get $lda) (local.get $ldb) (local.get $ldc) (local.get $load))
+      (call $gemv (i32.add (local.get $pc) (i32.const 4)) (local.get $pa) (i32.add (local.get $b) (i32.const 4))
+        (i32.sub (local.get $m) (local.get $m8)) (local.get $k) (local.get $lda) (local.get $ldb) (local.get $ldc) (local.get $load))))
   )
 
   ;; transpose writes the transpose of the rows×cols block at src (row stride
