@@ -107,9 +107,12 @@ try {
   const variants = altWat ? [['simd', true], ['alt', 'simd-alt.wasm']]
     : process.env.SIMD_ONLY === '1' ? [['simd', true]] : [['simd', true], ['scalar', false]];
   const out = { simd: [], scalar: [], alt: [], gsimd: [], gscalar: [], galt: [] };
-  // Alternate the two so that load from elsewhere hits both alike.
+  // Alternate the two so that load from elsewhere hits both alike, and
+  // swap which goes first each round so neither always follows the other.
+  // Even so, an A/A run (ALT_WAT the tree's own file) gave one 15 µs
+  // product 17.1 and 14.0 GFLOP/s: small differences need many rounds.
   for (let i = 0; i < COUNT; i++) {
-    for (const [key, simd] of variants) {
+    for (const [key, simd] of i % 2 ? [...variants].reverse() : variants) {
       log(`model steps, ${key}, run ${i + 1}`);
       const lines = await run('model.wasm', ['-test.run', '^$', '-test.bench', steps, '-test.benchtime', BENCHTIME], simd);
       const glines = gemms === 'none' ? []
