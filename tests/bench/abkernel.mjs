@@ -1,0 +1,121 @@
+// Times one export of two versions of the SIMD128 kernels (kernels.wat) call
+// batch by call batch, alternated, in one process: the machine's speed
+// drifts by up to 2x within minutes, so runs of a Go benchmark minutes apart
+// (even the alternated ones of run.mjs's ALT_WAT) cannot resolve a change of
+// a few percent, and here an A/A run gives the same quantiles to 1-2%.
+// The kernels run on their own memory, filled with random floats, at the
+// shapes of the layers that call them (below); only time is measured, not
+// results (the conformance tests check those).
+//
+//   node tests/bench/abkernel.mjs A.wat B.wat export [chromium]
+//
+// prints the 10th and 50th percentiles of a call's time for A and B, and
+// B/A at the median. With "chromium", in a cross-origin-isolated page of
+// headless Chromium (Debian's /usr/bin/chromium, through tests/e2e's
+// playwright-core: `make e2e-deps`), whose V8 is the one users run; else in
+// this Node. N batches (env, default 300) of R calls (default 20).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { root } from '../harness.mjs';
+
+// abkRun runs in Node or, serialized, in the page: it must stay
+// self-contained.
+function abkRun([binA, binB, which, n, reps]) {
+  const mem = new WebAssembly.Memory({ initial: 1024 });
+  const inst = (bin) => new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { go: { mem } }).exports;
+  const A = inst(binA);
+  const B = inst(binB);
+  const f32 = new Float32Array(mem.buffer);
+  let seed = 1;
+  for (let i = 0; i < f32.length / 2; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    f32[i] = seed / 2 ** 32 - 0.5;
+  }
+  const MB = 1 << 20;
+  // Each writes at 0 and reads from 1 MB and 4 MB on; byte addresses.
+  const calls = {
+    // The VAE's last conv, one image (32 channels, 28×28): forward, ring at 6 MB.
+    conv1fwd: (k) => k.conv1fwd(0, MB, 4 * MB, 32, 28, 28, 6 * MB, 32),
+    // Its weight gradient: a zero-bordered image (row stride 30), dy.
+    conv1dw: (k) => k.conv1dw(0, MB, 4 * MB, 32, 30, 28, 28),
+    // The first convs' weight gradients, 32 (VAE) and 16 (classifier) channels.
+    conv1indw: (k) => k.conv1indw(0, MB, 4 * MB, 32, 30, 28, 28),
+    conv1indw16: (k) => k.conv1indw(0, MB, 4 * MB, 16, 30, 28, 28),
+    // The 10-class layer at batch 32: Y = X·W (32×512 by 512×10), dW = Xᵀ·dY,
+    // and dX = dY·Wᵀ after GemmTB's transpose of W (k = 10).
+    gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),
+    gemmta10: (k) => k.gemm(0, MB, 4 * MB, 512, 10, 32, 1, 512, 10, 10, 0, 0),
+    gemmk10: (k) => k.gemm(0, MB, 4 * MB, 32, 512, 10, 10, 1, 512, 512, 0, 0),
+  };
+  const call = calls[which];
+  if (!call) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;
+  for (let i = 0; i < 100; i++) {
+    call(A);
+    call(B);
+  }
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    for (let r = 0; r < reps; r++) call(A);
+    ta.push((performance.now() - t) / reps);
+    t = performance.now();
+    for (let r = 0; r < reps; r++) call(B);
+    tb.push((performance.now() - t) / reps);
+  }
+  const q = (v, p) => [...v].sort((x, y) => x - y)[Math.floor(p * (v.length - 1))] * 1000;
+  const f = (x) => x.toFixed(2);
+  return `${which}: A p10 ${f(q(ta, 0.1))} p50 ${f(q(ta, 0.5))} µs | B p10 ${f(q(tb, 0.1))} p50 ${f(q(tb, 0.5))} µs | B/A at p50 ${(q(tb, 0.5) / q(ta, 0.5)).toFixed(3)}`;
+}
+
+const [fileA, fileB, which, where] = process.argv.slice(2);
+if (!which) {
+  console.error('usage: node tests/bench/abkernel.mjs A.wat B.wat export [chromium]');
+  process.exit(2);
+}
+const wabt = await createRequire(path.join(root, 'scripts/simd/package.json'))('wabt')();
+const compile = (file) => {
+  const mod = wabt.parseWat(file, fs.readFileSync(file, 'utf8'), { simd: true });
+  try {
+    mod.resolveNames();
+    mod.validate();
+    return [...mod.toBinary({}).buffer];
+  } finally {
+    mod.destroy();
+  }
+};
+const args = [compile(fileA), compile(fileB), which, Number(process.env.N || 300), Number(process.env.R || 20)];
+
+if (where !== 'chromium') {
+  console.log('node', abkRun(args));
+} else {
+  const { chromium } = await import(path.join(root, 'tests/e2e/node_modules/playwright-core/index.mjs'));
+  // Cross-origin isolation gives performance.now() 5 µs instead of 100 µs.
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/html',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    });
+    res.end('<!doctype html><title>abkernel</title>');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const userDir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'vaeaug-abkernel-'));
+  const browser = await chromium.launchPersistentContext(userDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = browser.pages()[0] || await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    console.log('chromium', await page.evaluate(abkRun, args));
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  }
+}
