@@ -26,7 +26,8 @@ var convShapes = []struct {
 	{Conv3x3{N: 2, H: 5, W: 7, C: 3, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 6, W: 5, C: 2, Stride: 2}, 1},
 	// On SIMD128 conv1dw takes the weight gradient in groups of 16
-	// channels per tap, two pixels at a time: odd widths leave one.
+	// channels of two taps; the ninth tap alone over 32 channels where C
+	// is a multiple of 32 (64, 32), else with a copy of itself (16).
 	// conv1fwd takes W and C multiples of 4: two chunks of a row, the
 	// second part empty; one row; a chunk one vector short; a width of 9
 	// and of 3 go through the column matrix.
@@ -37,11 +38,13 @@ var convShapes = []struct {
 	{Conv3x3{N: 2, H: 3, W: 24, C: 4, Stride: 1}, 1},
 	{Conv3x3{N: 1, H: 3, W: 56, C: 32, Stride: 1}, 1},
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
-	// one tile. conv1indw takes the 28×28 one above and two groups of 16
-	// over an odd width.
+	// one tile. conv1indw takes the 28×28 one above (its ninth tap with a
+	// copy of itself) and, with the ninth tap alone over 32 channels, two
+	// groups of 16 over an odd width and four over two rows.
 	{Conv3x3{N: 2, H: 5, W: 8, C: 1, Stride: 1}, 24},
 	{Conv3x3{N: 1, H: 1, W: 4, C: 1, Stride: 1}, 8},
 	{Conv3x3{N: 2, H: 3, W: 5, C: 1, Stride: 1}, 32},
+	{Conv3x3{N: 2, H: 2, W: 8, C: 1, Stride: 1}, 64},
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the

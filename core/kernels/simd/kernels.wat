@@ -843,21 +843,25 @@
   ;; accumulators loaded from dw, a pixel's four loads of dy and two
   ;; broadcasts of x, 14 of the 15 vector registers V8 allocates on x64.
   ;; Each weight adds every pixel's product in order, as GemmTA over the
-  ;; column matrix does. The ninth tap goes with a copy of itself, whose
-  ;; sums are dropped.
+  ;; column matrix does. Where n is a multiple of 32 (the VAE's first conv),
+  ;; the ninth tap goes alone after the pairs, 32 channels in the eight
+  ;; accumulators; else with a copy of itself, whose sums are dropped, a
+  ;; tenth of the pass for nothing.
   (func (export "conv1indw") (param $dw i32) (param $xp i32) (param $dy i32) (param $n i32)
         (param $rs i32) (param $h i32) (param $wd i32)
     (local $j i32) (local $t i32) (local $t1 i32) (local $o0 i32) (local $o1 i32) (local $pk0 i32) (local $pk1 i32)
-    (local $oy i32) (local $ox i32) (local $px i32) (local $pd i32) (local $ldy4 i32)
+    (local $oy i32) (local $ox i32) (local $px i32) (local $pd i32) (local $ldy4 i32) (local $taps i32)
     (local $x0 v128) (local $x1 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local.set $ldy4 (i32.shl (local.get $n) (i32.const 2)))
+    ;; with n a multiple of 32, the ninth tap goes alone after the pairs
+    (local.set $taps (select (i32.const 8) (i32.const 9) (i32.eqz (i32.and (local.get $n) (i32.const 31)))))
     (block $jdone (loop $jloop
       (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
       (local.set $t (i32.const 0))
       (block $tdone (loop $tloop
-        (br_if $tdone (i32.ge_u (local.get $t) (i32.const 9)))
+        (br_if $tdone (i32.ge_u (local.get $t) (local.get $taps)))
         ;; the pair's second tap, or the first again for the ninth
         (local.set $t1 (select (i32.add (local.get $t) (i32.const 1)) (local.get $t) (i32.lt_u (local.get $t) (i32.const 8))))
         (local.set $pk0 (i32.add (local.get $dw)
@@ -917,6 +921,54 @@
         (br $tloop)))
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br $jloop)))
+    ;; the ninth tap (2, 2) alone, 32 channels in eight accumulators
+    (if (i32.eq (local.get $taps) (i32.const 8)) (then
+      (local.set $o0 (i32.shl (i32.add (i32.shl (local.get $rs) (i32.const 1)) (i32.const 2)) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (block $wdone (loop $wloop
+        (br_if $wdone (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $pk0 (i32.add (local.get $dw)
+          (i32.shl (i32.add (i32.mul (i32.const 8) (local.get $n)) (local.get $j)) (i32.const 2))))
+        (local.set $a0 (v128.load offset=0 (local.get $pk0)))
+        (local.set $a1 (v128.load offset=16 (local.get $pk0)))
+        (local.set $a2 (v128.load offset=32 (local.get $pk0)))
+        (local.set $a3 (v128.load offset=48 (local.get $pk0)))
+        (local.set $a4 (v128.load offset=64 (local.get $pk0)))
+        (local.set $a5 (v128.load offset=80 (local.get $pk0)))
+        (local.set $a6 (v128.load offset=96 (local.get $pk0)))
+        (local.set $a7 (v128.load offset=112 (local.get $pk0)))
+        (local.set $pd (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $oy (i32.const 0))
+        (block $ydone (loop $yloop
+          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
+          (local.set $px (i32.add (i32.add (local.get $xp) (local.get $o0))
+            (i32.shl (i32.mul (local.get $oy) (local.get $rs)) (i32.const 2))))
+          (local.set $ox (local.get $wd))
+          (loop $xloop
+            (local.set $x0 (v128.load32_splat (local.get $px)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $pd)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x0) (v128.load offset=16 (local.get $pd)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x0) (v128.load offset=32 (local.get $pd)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x0) (v128.load offset=48 (local.get $pd)))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $x0) (v128.load offset=64 (local.get $pd)))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $x0) (v128.load offset=80 (local.get $pd)))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $x0) (v128.load offset=96 (local.get $pd)))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $x0) (v128.load offset=112 (local.get $pd)))))
+            (local.set $px (i32.add (local.get $px) (i32.const 4)))
+            (local.set $pd (i32.add (local.get $pd) (local.get $ldy4)))
+            (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
+          (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+          (br $yloop)))
+        (v128.store offset=0 (local.get $pk0) (local.get $a0))
+        (v128.store offset=16 (local.get $pk0) (local.get $a1))
+        (v128.store offset=32 (local.get $pk0) (local.get $a2))
+        (v128.store offset=48 (local.get $pk0) (local.get $a3))
+        (v128.store offset=64 (local.get $pk0) (local.get $a4))
+        (v128.store offset=80 (local.get $pk0) (local.get $a5))
+        (v128.store offset=96 (local.get $pk0) (local.get $a6))
+        (v128.store offset=112 (local.get $pk0) (local.get $a7))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $wloop)))))
   )
 
   ;; addrows and sumrows are a bias's passes over rows of c values (the
