@@ -48,6 +48,8 @@ function abkRun([binA, binB, which, n, reps]) {
     gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),
     gemmta10: (k) => k.gemm(0, MB, 4 * MB, 512, 10, 32, 1, 512, 10, 10, 0, 0),
     gemmk10: (k) => k.gemm(0, MB, 4 * MB, 32, 512, 10, 10, 1, 512, 512, 0, 0),
+    // A block of 512 column-matrix rows of the classifier's second conv (k = 144, 16 channels).
+    gemm144: (k) => k.gemm(0, MB, 4 * MB, 512, 16, 144, 144, 1, 16, 16, 0, 0),
   };
   const call = calls[which];
   if (!call) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;
