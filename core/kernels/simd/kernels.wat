@@ -34,7 +34,7 @@
   ;; of room for k×8 floats where panels of B are copied (see panel), or 0.
   ;; k must be at least 1.
   ;; Columns go in panels of 8 (then 4, then the last few with lanes over
-  ;; the rows: gemv2, gemv or colt); within a panel, rows go in
+  ;; the rows: gemv2, gemv, colt2 or colt); within a panel, rows go in
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
   ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
   ;; in L1 while it meets every row of A. For Aᵀ·B (ars = 1) the rows of a
@@ -116,13 +116,19 @@
       (local.set $j (i32.add (local.get $j) (i32.const 4)))))
     ;; the last n mod 4 columns with lanes over the rows: for A·B (A's rows
     ;; run along p), two at a time through gemv2, then one through gemv; for
-    ;; Aᵀ·B (ars = 1), one at a time through colt
+    ;; Aᵀ·B (ars = 1), likewise through colt2 and colt
     (block $jdone (loop $jloop
       (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
       (if (i32.eq (local.get $ars) (i32.const 1)) (then
-        (call $colt (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
-          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $m) (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load)))
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)) (then
+          (call $colt2 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
+            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (local.get $m) (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.set $j (i32.add (local.get $j) (i32.const 1))))
+        (else
+          (call $colt (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
+            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (local.get $m) (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load)))))
       (else (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)) (then
         (call $gemv2 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a)
           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
@@ -218,6 +224,67 @@
         (local.get $k) (local.get $aps4) (local.get $ldb4) (local.get $load))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop1)))
+  )
+
+;; colt2 is colt for two adjacent columns j and j+1 (b and c point at
+  ;; column j): sixteen rows of both in eight accumulators, so each vector
+  ;; of A serves two columns and eight sums overlap in the adder, where two
+  ;; colt calls kept four. The last m mod 16 rows go through colt, one
+  ;; column at a time.
+  (func $colt2 (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $i i32) (local $p i32) (local $pa i32) (local $pb i32) (local $x0 v128) (local $x1 v128) (local $v v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
+    (block $done16 (loop $loop16
+      (br_if $done16 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $m)))
+      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s1 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $s2 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $load)))
+      (local.set $s3 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $load)))
+      (local.set $s4 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s5 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $s6 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $load)))
+      (local.set $s7 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $load)))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $pb (local.get $b))
+      (local.set $p (local.get $k))
+      (loop $ploop
+        (local.set $x0 (v128.load32_splat offset=0 (local.get $pb)))
+        (local.set $x1 (v128.load32_splat offset=4 (local.get $pb)))
+        (local.set $v (v128.load offset=0 (local.get $pa)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $v) (local.get $x0))))
+        (local.set $s4 (f32x4.add (local.get $s4) (f32x4.mul (local.get $v) (local.get $x1))))
+        (local.set $v (v128.load offset=16 (local.get $pa)))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $v) (local.get $x0))))
+        (local.set $s5 (f32x4.add (local.get $s5) (f32x4.mul (local.get $v) (local.get $x1))))
+        (local.set $v (v128.load offset=32 (local.get $pa)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $v) (local.get $x0))))
+        (local.set $s6 (f32x4.add (local.get $s6) (f32x4.mul (local.get $v) (local.get $x1))))
+        (local.set $v (v128.load offset=48 (local.get $pa)))
+        (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $v) (local.get $x0))))
+        (local.set $s7 (f32x4.add (local.get $s7) (f32x4.mul (local.get $v) (local.get $x1))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $aps4)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s1))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s2))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s3))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $s4))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s5))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s6))
+      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s7))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $loop16)))
+    (if (i32.lt_u (local.get $i) (local.get $m)) (then
+      (local.set $c (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+      (call $colt (local.get $c) (local.get $a) (local.get $b) (i32.sub (local.get $m) (local.get $i)) (local.get $k)
+        (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+      (call $colt (i32.add (local.get $c) (i32.const 4)) (local.get $a) (i32.add (local.get $b) (i32.const 4))
+        (i32.sub (local.get $m) (local.get $i)) (local.get $k)
+        (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))))
   )
 
   ;; lanesload returns C[i..i+3] of a column (row stride ldc4 bytes) as the
