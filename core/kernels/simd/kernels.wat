@@ -226,7 +226,7 @@
       (br $loop1)))
   )
 
-;; colt2 is colt for two adjacent columns j and j+1 (b and c point at
+  ;; colt2 is colt for two adjacent columns j and j+1 (b and c point at
   ;; column j): sixteen rows of both in eight accumulators, so each vector
   ;; of A serves two columns and eight sums overlap in the adder, where two
   ;; colt calls kept four. The last m mod 16 rows go through colt, one
@@ -711,7 +711,8 @@
   ;; with a copy of itself whose sums are dropped. (With one tap's 16
   ;; channels in four accumulators and two pixels a step, each accumulator
   ;; took two dependent adds a step: in Chromium 148, timed call by call
-  ;; against this version, that took 5-8% longer; Node 20 ran it 5% faster.)
+  ;; against this version, that took 5-8% longer; Node 20 ran it 5-10%
+  ;; faster.)
   ;; The rows go in bands whose padded rows (32 KiB at most) stay in L1
   ;; while every tap and group reads them; each weight's pixels still come
   ;; in order, band after band.
