@@ -221,6 +221,7 @@ function onEvent(m) {
       restoreWeights();
       break;
     case 'loaded':
+      app.timing.loaded = performance.now();
       app.dataLoaded = true;
       app.loadInfo = m;
       setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB · ${m.pool.toLocaleString('en')} training, ` +

@@ -49,6 +49,40 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+// A raw file that parses is not copied (rawImagePixels), and gives what
+// the stream path gives; one a byte short or long, or with a bad header,
+// goes the stream path and gets its error.
+func TestParseImagesRawIsNotCopied(t *testing.T) {
+	b := validImages(3)
+	im, err := ParseImages("raw", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, err := ReadImages("raw", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(im.Pix, streamed.Pix) || im.Name != streamed.Name {
+		t.Fatal("the raw path and the stream path differ")
+	}
+	if &im.Pix[0] != &b[imageHeaderLen] {
+		t.Error("a raw file was copied")
+	}
+	for _, bad := range [][]byte{
+		b[:len(b)-1],
+		append(validImages(3), 0),
+		idxImages(imagesMagic, 3, Rows, Cols+1, tinyPix(3)),
+		idxImages(imagesMagic, 0, Rows, Cols, nil),
+		idxImages(labelsMagic, 3, Rows, Cols, tinyPix(3)),
+	} {
+		_, got := ParseImages("bad", bad)
+		_, want := ReadImages("bad", bytes.NewReader(bad))
+		if got == nil || want == nil || got.Error() != want.Error() {
+			t.Errorf("%d bytes: ParseImages says %v, ReadImages %v", len(bad), got, want)
+		}
+	}
+}
+
 func TestReadFromReader(t *testing.T) {
 	// iotest-style one-byte reads exercise the streaming path's loops.
 	im, err := ReadImages("slow", &oneByteReader{bytes.NewReader(gz(validImages(2)))})
@@ -227,6 +261,26 @@ func TestDatasetErrors(t *testing.T) {
 	sub.Images.Pix[0]++
 	if sub.Images.Pix[0] == im.At(2)[0] {
 		t.Error("subset shares pixels with its parent")
+	}
+}
+
+// Subset copies runs of consecutive indices as one block; every image must
+// still be its own, whatever the order.
+func TestSubsetRuns(t *testing.T) {
+	im := &Images{Pix: tinyPix(7)}
+	ds, err := NewDataset("ds", im, &Labels{Y: []byte{0, 1, 2, 3, 4, 5, 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := []int{1, 2, 3, 5, 6, 0, 0, 4, 5, 6}
+	sub, err := ds.Subset("s", idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, i := range idx {
+		if !bytes.Equal(sub.Images.At(j), im.At(i)) || sub.Label(j) != i || sub.Index[j] != i {
+			t.Errorf("subset image %d is not image %d", j, i)
+		}
 	}
 }
 
