@@ -93,7 +93,7 @@ const args = [compile(fileA), compile(fileB), which, Number(process.env.N || 300
 if (where !== 'chromium') {
   console.log('node', abkRun(args));
 } else {
-  const { chromium } = await import(path.join(root, 'tests/e2e/node_modules/playwright-core/index.mjs'));
+  const { launchChromium } = await import('../chromium.mjs');
   // Cross-origin isolation gives performance.now() 5 µs instead of 100 µs.
   const server = http.createServer((req, res) => {
     res.writeHead(200, {
@@ -105,12 +105,7 @@ if (where !== 'chromium') {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const userDir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'vaeaug-abkernel-'));
-  const browser = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium(userDir);
   try {
     const page = browser.pages()[0] || await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);

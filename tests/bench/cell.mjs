@@ -9,19 +9,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { launchChromium } from '../chromium.mjs';
 import { log } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 
 const query = process.argv[2] || 'preset=article&n=100&aug=vae&k=10&seed=1';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-cell-'));
 const server = await startServer(tmp);
-const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(path.join(tmp, 'profile'));
 let failed = false;
 try {
   const page = browser.pages()[0] || await browser.newPage();

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { launchChromium } from '../chromium.mjs';
 import { startServer } from '../server.mjs';
 import { SMALL, log } from '../harness.mjs';
 
@@ -25,12 +25,7 @@ const rows = { fresh: [], reload: [] };
 try {
   for (let i = 0; i < loads; i++) {
     const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium(profile);
     try {
       const page = browser.pages()[0] || await browser.newPage();
       for (const kind of ['fresh', 'reload']) {

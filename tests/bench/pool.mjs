@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { launchChromium } from '../chromium.mjs';
 import { log } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 
@@ -33,12 +33,7 @@ const MEASURES = ['runs', 'quick'].filter((m) => !process.env.ONLY || process.en
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-pool-'));
 const server = await startServer(tmp);
-const browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(path.join(tmp, 'profile'));
 
 // browserCPU is the CPU time, in seconds, of the browser's processes so
 // far: the one started with our profile and all its descendants. Linux

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { launchChromium } from '../chromium.mjs';
 import { root, log } from '../harness.mjs';
 
 const COUNT = Number(process.env.COUNT || 3);
@@ -55,12 +55,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
 const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-bench-chromium-'));
-const browser = await chromium.launchPersistentContext(userDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(userDir);
 let failed = false;
 try {
   const page = browser.pages()[0] || await browser.newPage();

@@ -29,12 +29,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { launchChromium } from '../chromium.mjs';
 import { workerMemory, within } from '../harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeoutMs = 1000 * Number(process.env.VAEAUG_MEASURE_TIMEOUT || 1200);
 
 const TINY = 'aug=vae&seed=1&preset=quick&epochs=1&steps=10&eval=5&patience=1&val=200&test=200';
@@ -224,13 +223,7 @@ async function main() {
       if (!query) throw new Error(`unknown case ${name}: want large, small or a query string`);
       // A fresh browser per case: nothing of an earlier case's worker
       // (or renderer) is left to share the memory.
-      ctx = await chromium.launchPersistentContext(path.join(tmp, `profile-${i}`), {
-        executablePath: chromiumPath,
-        headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        viewport: { width: 1400, height: 1000 },
-      });
+      ctx = await launchChromium(path.join(tmp, `profile-${i}`), { viewport: { width: 1400, height: 1000 } });
       try {
         const r = await measure(ctx, server.url, name, query);
         out.push(r);
