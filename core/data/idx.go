@@ -149,7 +149,7 @@ func rawImagePixels(b []byte) ([]byte, bool) {
 	count := binary.BigEndian.Uint32(b[4:8])
 	rows := binary.BigEndian.Uint32(b[8:12])
 	cols := binary.BigEndian.Uint32(b[12:16])
-	if rows != Rows || cols != Cols || count == 0 || count > MaxExamples ||
+	if rows != Rows || cols != Cols || checkCount("", count, "images") != nil ||
 		len(b)-imageHeaderLen != int(count)*Pixels {
 		return nil, false
 	}

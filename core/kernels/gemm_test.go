@@ -141,8 +141,8 @@ func gemmShapes() []shape {
 		// their panels (panelConflicts).
 		shape{9, 512, 40}, shape{40, 64, 300},
 		// Two or three columns past the panels, as the 10-class layer
-		// leaves (SIMD128: gemv2 on eight rows at a time, then gemv), with
-		// m and k off their multiples of 8 and 4.
+		// leaves (SIMD128: gemv2 or, for GemmTA, colt2, then gemv or
+		// colt), with m and k off their multiples of 8 and 4.
 		shape{32, 10, 512}, shape{45, 10, 37}, shape{17, 11, 6}, shape{16, 14, 3},
 	)
 }

@@ -17,8 +17,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { root } from '../harness.mjs';
+import { compileKernels } from '../../scripts/build-simd.mjs';
 
 // abkRun runs in Node or, serialized, in the page: it must stay
 // self-contained.
@@ -77,18 +76,8 @@ if (!which) {
   console.error('usage: node tests/bench/abkernel.mjs A.wat B.wat export [chromium]');
   process.exit(2);
 }
-const wabt = await createRequire(path.join(root, 'scripts/simd/package.json'))('wabt')();
-const compile = (file) => {
-  const mod = wabt.parseWat(file, fs.readFileSync(file, 'utf8'), { simd: true });
-  try {
-    mod.resolveNames();
-    mod.validate();
-    return [...mod.toBinary({}).buffer];
-  } finally {
-    mod.destroy();
-  }
-};
-const args = [compile(fileA), compile(fileB), which, Number(process.env.N || 300), Number(process.env.R || 20)];
+const compile = async (file) => [...await compileKernels(file)];
+const args = [await compile(fileA), await compile(fileB), which, Number(process.env.N || 300), Number(process.env.R || 20)];
 
 if (where !== 'chromium') {
   console.log('node', abkRun(args));

@@ -86,15 +86,16 @@ try {
     const v = Number(f[i - 1]);
     return i > 0 && Number.isFinite(v) ? [[f[0].replace(/-\d+$/, ''), v]] : [];
   });
+  const values = (pairs, name) => pairs.filter(([n]) => n === name).map(([, x]) => x);
   // best is the fastest run: on this shared machine the same code ran up
   // to 2x apart within minutes, so the median of a few runs can fall in a
   // slow spell; the best shows what the code does when the machine lets it.
   const best = (pairs, name) => {
-    const v = pairs.filter(([n]) => n === name).map(([, x]) => x);
+    const v = values(pairs, name);
     return v.length ? String(Math.max(...v)) : 'n/a';
   };
   const median = (pairs, name) => {
-    const v = pairs.filter(([n]) => n === name).map(([, x]) => x).sort((a, b) => a - b);
+    const v = values(pairs, name).sort((a, b) => a - b);
     if (!v.length) return 'n/a';
     return String(v.length % 2 ? v[(v.length - 1) / 2] : +((v[v.length / 2 - 1] + v[v.length / 2]) / 2).toPrecision(4));
   };

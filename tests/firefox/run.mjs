@@ -62,35 +62,32 @@ async function startServer(tmp) {
 const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
 const state = (page) => page.evaluate(() => document.body.dataset.state);
 
-// waitFor polls fn in the page every 100 ms until it returns a truthy
-// value, or throws after timeoutMs. Puppeteer's waitForFunction cannot be
-// used: over WebDriver BiDi, Firefox ESR 140.10 runs its poller under the
-// page's CSP, which (rightly) refuses the eval it needs.
-async function waitFor(page, fn, timeoutMs) {
+// poll calls get every 100 ms until ok accepts its value, which it returns,
+// or throws after timeoutMs. The waits poll from Node: puppeteer's
+// waitForFunction cannot be used, because over WebDriver BiDi Firefox ESR
+// 140.10 runs its poller under the page's CSP, which (rightly) refuses the
+// eval it needs.
+async function poll(get, ok, timeoutMs, what) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    if (await page.evaluate(fn)) return;
-    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${fn}`);
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}; last ${v}`);
     await sleep(100);
   }
 }
+
+// waitFor waits until fn, run in the page, returns a truthy value.
+const waitFor = (page, fn, timeoutMs) => poll(() => page.evaluate(fn), Boolean, timeoutMs, String(fn));
+
+const waitState = (page, want, timeoutMs) =>
+  poll(() => state(page), (s) => want.includes(s), timeoutMs, `state ${want.join(' or ')}`);
 
 // fill types v into the field at sel, emptied first (puppeteer's
 // locator().fill polls through the same refused eval as waitForFunction).
 async function fill(page, sel, v) {
   await page.$eval(sel, (e) => { e.value = ''; });
   await page.type(sel, v);
-}
-
-async function waitState(page, want, timeoutMs) {
-  // Polled from here, as waitFor polls.
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await state(page);
-    if (want.includes(s)) return s;
-    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for state ${want.join(' or ')}; it is ${s}`);
-    await sleep(100);
-  }
 }
 
 // Runs in every document before the page's scripts: records CSP violations
@@ -152,9 +149,9 @@ async function main() {
       const msg = e && e.message ? e.message : String(e);
       // Firefox ESR 140.10 reports this, without a stack, while the page
       // makes its workers and puppeteer polls it over WebDriver BiDi (in
-      // about half the runs; still so with the test's Worker hook taken
-      // out). It never reaches the page's console, which Firefox prints to
-      // stdout and the last check reads: it is the driver's, not the page's.
+      // 12 of 15 runs; still so with the test's Worker hook taken out). It
+      // never reaches the page's console, which Firefox prints to stdout
+      // and the last check reads: it is the driver's, not the page's.
       if (/^Error: Permission denied to access property "length"$/.test(msg) && !(e && e.stack && /\bat\b|@/.test(e.stack))) {
         driverNoise.push(msg);
         return;
