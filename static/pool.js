@@ -37,6 +37,17 @@ export class Pool {
     this.paused = false;
     this.maxBusy = 0; // the most workers busy at once since the last reset
     this.onIdle = null; // called when the last job ends
+    // Helpers boot once the primary has started training (or ended or
+    // failed a request), or HELPER_WAIT_MS after it loaded its data:
+    // booted with it at page open, on two cores, they slowed its first
+    // training step by about a third of a second, and that first step is
+    // what the user waits for. The wait is bounded because a first step
+    // can be slow: Firefox ESR 140 took 45 s over a VAE's first step on a
+    // page loaded again (not with its wasm lazy tiering turned off), and
+    // helpers are not to idle meanwhile.
+    this.primaryStarted = false;
+    this.helperTimer = null;
+    this.helperWaitMs = HELPER_WAIT_MS;
   }
 
   workers() {
@@ -64,7 +75,7 @@ export class Pool {
     if (this.paused) return;
     while (this.queue.length) {
       let t = this.workers().find((w) => !w.job && w.worker && !w.dead);
-      if (!t && this.workers().length < this.size) t = this.bootHelper();
+      if (!t && this.primaryStarted && this.workers().length < this.size) t = this.bootHelper();
       if (!t) break;
       const job = this.queue.shift();
       job.trainer = t;
@@ -86,6 +97,13 @@ export class Pool {
   // route hands a worker's message to the job it belongs to, and frees the
   // worker when its job has ended.
   route(t, m, other) {
+    if (t === this.primary && !this.primaryStarted) {
+      if (PRIMARY_STARTED.includes(m.type) && !(m.type === 'progress' && m.stage === 'load data')) {
+        this.letHelpersBoot();
+      } else if (m.type === 'loaded' && !this.helperTimer) {
+        this.helperTimer = setTimeout(() => this.letHelpersBoot(), this.helperWaitMs);
+      }
+    }
     const job = t.job;
     const mine = job && (m.runId === job.runId || (m.id && m.id === job.startId));
     if (!mine) {
@@ -103,6 +121,13 @@ export class Pool {
       this.dispatch();
       if (this.idle() && this.onIdle) this.onIdle();
     }
+  }
+
+  letHelpersBoot() {
+    clearTimeout(this.helperTimer);
+    this.helperTimer = null;
+    this.primaryStarted = true;
+    queueMicrotask(() => this.dispatch());
   }
 
   died(t, reason) {
@@ -158,6 +183,9 @@ export class Pool {
   // terminated to stop at once).
   restartPrimary() {
     this.forget(this.primary);
+    clearTimeout(this.helperTimer);
+    this.helperTimer = null;
+    this.primaryStarted = false;
     this.primary.start();
     this.primary.send('load');
   }
@@ -169,6 +197,15 @@ export class Pool {
     this.helpers = this.helpers.filter((h) => h !== t);
   }
 }
+
+// PRIMARY_STARTED are the primary's events after which helpers may boot:
+// training progress (not the download's), or the end of a request.
+const PRIMARY_STARTED = ['progress', 'result', 'stopped', 'error'];
+
+// HELPER_WAIT_MS bounds the helpers' wait for the primary's first step,
+// counted from its data loaded; on this 2-core VM that first step came
+// 0.2–0.5 s after its data in Chromium.
+const HELPER_WAIT_MS = 1500;
 
 // VAE_ARMS sample the VAE, at every level of the run.
 const VAE_ARMS = ['vae', 'vae+classic', 'noise'];

@@ -2,6 +2,35 @@
 // worker, numbers requests, resolves replies, forwards events, watches the
 // worker's health and restarts it on demand.
 
+// The trainer's wasm, compiled once in the page for all its workers: each
+// worker compiling its own copy of this 24 MB module competed for the two
+// cores with the others and took about twice as long to be ready. A
+// WebAssembly.Module posted to a worker shares its compiled code.
+const TRAINER_WASM = new URL('gen/vaeaug.wasm', import.meta.url);
+let compiling = null;
+
+// compileTrainer resolves with the module, or with null when it cannot be
+// compiled here (the worker then fetches and compiles it itself, and
+// reports why it cannot); a failure is not kept, so a restart tries again.
+function compileTrainer() {
+  if (!compiling) {
+    compiling = (async () => {
+      try {
+        return await WebAssembly.compileStreaming(fetch(TRAINER_WASM));
+      } catch (err) {
+        // A server without application/wasm: compile from an ArrayBuffer.
+        const resp = await fetch(TRAINER_WASM);
+        if (!resp.ok) throw new Error('HTTP ' + resp.status);
+        return await WebAssembly.compile(await resp.arrayBuffer());
+      }
+    })().catch(() => {
+      compiling = null;
+      return null;
+    });
+  }
+  return compiling;
+}
+
 export class Trainer {
   // onEvent(msg) receives every event; onDead(reason) is called once when
   // the worker crashes or stops answering.
@@ -28,6 +57,9 @@ export class Trainer {
     this.pingSent = 0;
     const w = new Worker('worker.js');
     this.worker = w;
+    compileTrainer().then((module) => {
+      if (this.worker === w) w.postMessage({ type: 'module', module });
+    });
     w.onmessage = (e) => this.receive(w, e.data);
     w.onerror = (e) => {
       e.preventDefault();

@@ -5,7 +5,15 @@
 'use strict';
 
 self.vaeaugQueue = [];
-self.onmessage = (e) => { self.vaeaugQueue.push(e.data); };
+// The page compiles gen/vaeaug.wasm once for all its workers (trainer.js)
+// and posts it as {type: 'module', module}, with module null when it could
+// not: this worker then fetches and compiles the file itself.
+let receiveModule;
+const pageModule = new Promise((resolve) => { receiveModule = resolve; });
+self.onmessage = (e) => {
+  if (e.data && e.data.type === 'module') receiveModule(e.data.module);
+  else self.vaeaugQueue.push(e.data);
+};
 
 // Start downloading MNIST now, while the wasm compiles, and where the
 // browser can (DecompressionStream, and crypto.subtle, which needs a secure
@@ -29,9 +37,14 @@ async function prefetch(url) {
     if (!resp.ok || !canPrepare || !resp.body) return resp;
     const progress = self.vaeaugPrefetchProgress;
     progress.total += Number(resp.headers.get('content-length')) || 0;
+    // Unpack while the file downloads, not after: unpacking the training
+    // images took about as long again as their download.
+    const [body, toUnpack] = resp.body.tee();
+    const unpacked = gunzipStream(toUnpack);
+    unpacked.catch(() => {}); // reported through the await below
     const chunks = [];
     let size = 0;
-    for (const reader = resp.body.getReader(); ;) {
+    for (const reader = body.getReader(); ;) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -44,7 +57,7 @@ async function prefetch(url) {
       gz.set(c, at);
       at += c.length;
     }
-    const [sum, raw] = await Promise.all([crypto.subtle.digest('SHA-256', gz), gunzip(gz)]);
+    const [sum, raw] = await Promise.all([crypto.subtle.digest('SHA-256', gz), unpacked]);
     return { sha256: new Uint8Array(sum), raw, gz: size };
   } catch (err) {
     return null;
@@ -94,8 +107,11 @@ try {
 // Go's thread. Go hashes the .gz bytes itself before handing them over, and
 // keeps to its own gunzip where DecompressionStream is missing.
 async function gunzip(gz) {
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return gunzipStream(new Blob([gz]).stream());
+}
+
+async function gunzipStream(stream) {
+  return new Uint8Array(await new Response(stream.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 if (typeof DecompressionStream === 'function') self.vaeaugGunzip = gunzip;
 
@@ -175,16 +191,21 @@ async function boot() {
       (tail.length ? ': ' + tail.filter((l) => l.trim()).slice(-3).join(' / ') : ''));
   };
   go.importObject.simd = simd.imports;
-  const kernels = compileKernels(); // in parallel with the trainer's download
-  const url = 'gen/vaeaug.wasm';
+  const kernels = compileKernels(); // in parallel with the trainer's compile
+  const module = await pageModule;
   let result;
-  try {
-    result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-  } catch (err) {
-    // A server without application/wasm: fall back to an ArrayBuffer.
-    const resp = await fetch(url);
-    if (!resp.ok) throw new Error(url + ': HTTP ' + resp.status);
-    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  if (module instanceof WebAssembly.Module) {
+    result = { instance: await WebAssembly.instantiate(module, go.importObject) };
+  } else {
+    const url = 'gen/vaeaug.wasm';
+    try {
+      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    } catch (err) {
+      // A server without application/wasm: fall back to an ArrayBuffer.
+      const resp = await fetch(url);
+      if (!resp.ok) throw new Error(url + ': HTTP ' + resp.status);
+      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+    }
   }
   const kmod = await kernels;
   if (kmod) {

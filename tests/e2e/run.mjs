@@ -11,7 +11,7 @@
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
 // reload (both need small-run), stop, bad-setting, diverge, dead-worker,
-// stop-start, settings, grid-reload, pool, lan.
+// stop-start, settings, grid-reload, pool, compile-fallback, lan.
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -636,9 +636,22 @@ async function main() {
       const s1 = pair.results.find((r) => r.seed === 1);
       assert(s1 && strip(s1.arms) === strip(ref.arms), 'seed 1 beside seed 2 scored differently from seed 1 alone');
       // Stop with both workers busy: both stop, the helper ends.
+      let wasmFetches = 0;
+      const countWasm = (r) => { if (new URL(r.url()).pathname === '/gen/vaeaug.wasm') wasmFetches++; };
+      page.on('request', countWasm);
       await page.goto(`${server.base}/?${LONG}&workers=2&autorun=1`);
       await page.waitForFunction(() => window.vaeaug.pool.busy().length === 2 && window.vaeaug.timing.firstStep > 0,
         null, { timeout: 120000, polling: 100 });
+      // The page fetched (and compiled) the trainer once and posted it to
+      // both workers; the helper booted only once the primary had made its
+      // first step (or, if that is slow, a while after its data loaded).
+      page.off('request', countWasm);
+      const boot = await page.evaluate(() => ({ modules: window.testPosted.filter((t) => t === 'module').length,
+        helpers: window.vaeaug.pool.helpers.map((t) => t.bootAt), firstStep: window.vaeaug.timing.firstStep,
+        notBefore: Math.min(window.vaeaug.timing.firstStep, window.vaeaug.timing.loaded + window.vaeaug.pool.helperWaitMs) }));
+      assert(wasmFetches === 1 && boot.modules === 2, `${wasmFetches} downloads of the trainer, ${boot.modules} modules posted to two workers`);
+      assert(boot.helpers.length === 1 && boot.helpers[0] >= boot.notBefore - 5,
+        `the helper booted at ${boot.helpers} ms, the first step came at ${boot.firstStep} ms`);
       await page.waitForTimeout(1000);
       const running = page.workers().length;
       // Pause holds both workers; Resume lets both go on.
@@ -686,6 +699,36 @@ async function main() {
       assert(took <= 2.5, `stop took ${took.toFixed(2)} s`);
       log(`  one run: ${one.last.wallSeconds.toFixed(1)} s on one worker, ${two.last.wallSeconds.toFixed(1)} s split on two; ` +
         `idle ${took.toFixed(2)} s after Stop with two workers`);
+    });
+
+    await step('compile-fallback', 'a page that cannot compile the trainer leaves it to each worker, which then runs', async () => {
+      const other = await ctx.newPage();
+      try {
+        await other.addInitScript(() => {
+          window.testRefused = 0;
+          const refuse = () => {
+            window.testRefused++;
+            return Promise.reject(new Error('refused by the test'));
+          };
+          WebAssembly.compileStreaming = refuse;
+          WebAssembly.compile = refuse;
+          const post = Worker.prototype.postMessage;
+          window.testModules = [];
+          Worker.prototype.postMessage = function (...args) {
+            if (args[0] && args[0].type === 'module') window.testModules.push(String(args[0].module));
+            return post.apply(this, args);
+          };
+        });
+        await other.goto(`${server.base}/?${SMALL}&workers=1&autorun=1`);
+        await other.waitForFunction(() => window.vaeaug && window.vaeaug.timing.firstStep > 0, null, { timeout: 60000 });
+        const r = await other.evaluate(() => ({ refused: window.testRefused, modules: window.testModules }));
+        // compileStreaming, then compile from an ArrayBuffer.
+        assert(r.refused === 2 && JSON.stringify(r.modules) === '["null"]', `${r.refused} compiles refused; modules posted: ${r.modules}`);
+        await other.click('#stop');
+        await waitState(other, ['idle'], 10000);
+      } finally {
+        await other.close();
+      }
     });
 
     await step('dead-worker', 'a worker killed mid-run is reported, every finished run stays listed, and restart works', async () => {
