@@ -13,6 +13,7 @@ import { drawTiles, drawSamples } from './pictures.js';
 import { Pad } from './pad.js';
 import * as store from './store.js';
 import { Pool, poolSize, splitRun, mergeResults } from './pool.js';
+import { compileTrainer } from './trainer.js';
 import {
   h, pct, duration, armLabel, ARM_NAMES, renderResult, renderTable, renderFigure, figureChoices, csvOf,
 } from './results.js';
@@ -1108,6 +1109,7 @@ async function exportNPZ(which) {
 // ---------------------------------------------------------------- start-up
 
 async function init() {
+  compileTrainer();
   buildForm();
   $('grid').after(h('button', { type: 'button', id: 'resume-grid', hidden: true, text: 'Resume grid' }));
   app.grid = store.loadGrid();
@@ -1162,6 +1164,12 @@ async function init() {
   setState('idle');
   const first = validate(raw);
   resetProgress(configOf(Object.keys(first.errors).length ? validate(PRESETS.quick.values).values : first.values));
+  // The primary worker starts after the page's load event (the trainer
+  // compiles meanwhile): Firefox ESR 140 ran a worker started before it, on
+  // a page that had replaced another in its tab, about 40× slower (a VAE's
+  // first step 40 s after page open instead of 2 s; a helper started
+  // seconds later on the same page ran at full speed).
+  if (document.readyState !== 'complete') await new Promise((r) => addEventListener('load', r, { once: true }));
   bootWorker();
 
   app.results = (await store.loadRuns()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));

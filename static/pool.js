@@ -42,8 +42,7 @@ export class Pool {
     // booted with it at page open, on two cores, they slowed its first
     // training step by about a third of a second, and that first step is
     // what the user waits for. The wait is bounded because a first step
-    // can be slow: Firefox ESR 140 took 45 s over a VAE's first step on a
-    // page loaded again (not with its wasm lazy tiering turned off), and
+    // can be slow (in Firefox it took 40 s once: see init in app.js), and
     // helpers are not to idle meanwhile.
     this.primaryStarted = false;
     this.helperTimer = null;

@@ -9,10 +9,11 @@
 const TRAINER_WASM = new URL('gen/vaeaug.wasm', import.meta.url);
 let compiling = null;
 
-// compileTrainer resolves with the module, or with null when it cannot be
-// compiled here (the worker then fetches and compiles it itself, and
-// reports why it cannot); a failure is not kept, so a restart tries again.
-function compileTrainer() {
+// compileTrainer starts the compile (once) and resolves with the module, or
+// with null when it cannot be compiled here (the worker then fetches and
+// compiles it itself, and reports why it cannot); a failure is not kept, so
+// a restart tries again.
+export function compileTrainer() {
   if (!compiling) {
     compiling = (async () => {
       try {
