@@ -44,7 +44,7 @@ export class Pool {
     // what the user waits for. The wait is bounded because a first step
     // can be slow (in Firefox it took 40 s once: see init in app.js), and
     // helpers are not to idle meanwhile.
-    this.primaryStarted = false;
+    this.helpersMayBoot = false;
     this.helperTimer = null;
     this.helperWaitMs = HELPER_WAIT_MS;
   }
@@ -74,7 +74,7 @@ export class Pool {
     if (this.paused) return;
     while (this.queue.length) {
       let t = this.workers().find((w) => !w.job && w.worker && !w.dead);
-      if (!t && this.primaryStarted && this.workers().length < this.size) t = this.bootHelper();
+      if (!t && this.helpersMayBoot && this.workers().length < this.size) t = this.bootHelper();
       if (!t) break;
       const job = this.queue.shift();
       job.trainer = t;
@@ -96,7 +96,7 @@ export class Pool {
   // route hands a worker's message to the job it belongs to, and frees the
   // worker when its job has ended.
   route(t, m, other) {
-    if (t === this.primary && !this.primaryStarted) {
+    if (t === this.primary && !this.helpersMayBoot) {
       if (PRIMARY_STARTED.includes(m.type) && !(m.type === 'progress' && m.stage === 'load data')) {
         this.letHelpersBoot();
       } else if (m.type === 'loaded' && !this.helperTimer) {
@@ -123,10 +123,16 @@ export class Pool {
   }
 
   letHelpersBoot() {
+    this.holdHelpers();
+    this.helpersMayBoot = true;
+    queueMicrotask(() => this.dispatch());
+  }
+
+  // holdHelpers makes helpers wait for the primary again.
+  holdHelpers() {
     clearTimeout(this.helperTimer);
     this.helperTimer = null;
-    this.primaryStarted = true;
-    queueMicrotask(() => this.dispatch());
+    this.helpersMayBoot = false;
   }
 
   died(t, reason) {
@@ -182,9 +188,7 @@ export class Pool {
   // terminated to stop at once).
   restartPrimary() {
     this.forget(this.primary);
-    clearTimeout(this.helperTimer);
-    this.helperTimer = null;
-    this.primaryStarted = false;
+    this.holdHelpers();
     this.primary.start();
     this.primary.send('load');
   }

@@ -45,6 +45,12 @@ export function finish() {
 // within resolves like p, or rejects if p has not settled after ms: a
 // DevTools call that never answers must fail the check, or be retried,
 // rather than hang the run.
+// median is the middle of xs (of an even count, the mean of the middle two).
+export function median(xs) {
+  const v = [...xs].sort((a, b) => a - b);
+  return (v[Math.floor((v.length - 1) / 2)] + v[Math.ceil((v.length - 1) / 2)]) / 2;
+}
+
 export function within(p, ms, what) {
   let timer;
   return Promise.race([p, new Promise((_, reject) => {

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../chromium.mjs';
 import { startServer } from '../server.mjs';
-import { SMALL, log } from '../harness.mjs';
+import { SMALL, log, median } from '../harness.mjs';
 
 const loads = Number(process.argv[2] || 6);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-firststep-'));
@@ -44,10 +44,6 @@ try {
   server.child.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 for (const kind of ['fresh', 'reload']) {
   const r = rows[kind];
   console.log(`${kind} loads (${r.length}), medians: ready ${median(r.map((t) => seconds(t, 'ready'))).toFixed(2)} s, ` +

@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../chromium.mjs';
-import { log } from '../harness.mjs';
+import { log, median } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 2);
@@ -120,11 +120,6 @@ try {
       }
     }
   }
-  // The median (of an even count, the mean of the middle two).
-  const median = (xs) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return (v[Math.floor((v.length - 1) / 2)] + v[Math.ceil((v.length - 1) / 2)]) / 2;
-  };
   const show = (xs) => xs.map((x) => x.toFixed(1)).join(', ');
   for (const [what, label] of [['runs', `${SEEDS.length} Quick look runs side by side`], ['quick', 'one Quick look run']]) {
     if (!MEASURES.includes(what)) continue;

@@ -13,19 +13,18 @@
 // reload (both need small-run), stop, bad-setting, diverge, dead-worker,
 // stop-start, settings, grid-reload, pool, compile-fallback, lan.
 
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory, within } from '../harness.mjs';
 import { startServer } from '../server.mjs';
+import { launchChromium } from '../chromium.mjs';
 
 // A grid whose first cell (n = 100, k = 10, 50, 250, classic augmentation)
 // takes about 20 s on two busy cores.
 const GRID = 'n=100&aug=classic&control=0&k=10&seed=1&preset=quick&epochs=1&steps=10&eval=5&patience=1&val=50&test=50&batch=16&vaebatch=32';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const LAN_HOST = 'vaeaug-lan.test';
 const only = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -51,11 +50,8 @@ async function main() {
   try {
     server = await startServer(tmp);
     log('server at', server.base);
-    ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ctx = await launchChromium(path.join(tmp, 'profile'), {
+      args: [
         // A name for the loopback server that is not a secure context, as
         // a classroom's http://192.168.…:8080 is not (check "lan").
         `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
