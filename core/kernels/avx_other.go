@@ -19,3 +19,6 @@ func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { retur
 // avxWinoDy reports false: without AVX2 the output gradient's Winograd
 // transform is pure Go (or SIMD128 on js/wasm).
 func avxWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }
+
+// avxConvOneOut reports false: AVX needs amd64 and GOEXPERIMENT=simd.
+func avxConvOneOut(y, x, w []float32, g Conv3x3, r0, r1 int, zero []float32) bool { return false }

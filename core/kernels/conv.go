@@ -28,8 +28,10 @@ func convBlockRows(g Conv3x3) int {
 // Conv3x3Forward sets y (Rows()×n) to the product of x's column matrix
 // (Im2col) and w (Cols()×n): the bits of Im2col(cols, x, g) followed by
 // Gemm(y, cols, w, g.Rows(), n, g.Cols(), false), though the matrix is never
-// whole: only a block of it is kept in scratch memory. Conv3x3Forward panics
-// with ErrShape if a slice is too short.
+// whole: only a block of it is kept in scratch memory. With one output
+// channel (n = 1) it sums in conv_oneout.go's order instead, with lanes
+// across channels. Conv3x3Forward panics with ErrShape if a slice is too
+// short.
 func Conv3x3Forward(y, x, w []float32, g Conv3x3, n int) {
 	rows, k := g.Rows(), g.Cols()
 	checkDims("Conv3x3Forward", rows, n, k)
@@ -70,8 +72,17 @@ func convForward(y, x, w []float32, g Conv3x3, n int, s *scratch) {
 	j.exec(np)
 }
 
-// convRange computes rows [r0,r1) of y, a block at a time.
+// convRange computes rows [r0,r1) of y, a block at a time, or with one
+// output channel in conv_oneout.go's order.
 func convRange(y, x, w []float32, g Conv3x3, n, r0, r1 int, s *scratch) {
+	if n == 1 {
+		zero := s.block(g.C)
+		clear(zero)
+		if !avxConvOneOut(y, x, w, g, r0, r1, zero) {
+			convOneOutRange(y, x, w, g, r0, r1, zero)
+		}
+		return
+	}
 	k, br := g.Cols(), convBlockRows(g)
 	buf := s.block(br * k)
 	for b0 := r0; b0 < r1; b0 += br {

@@ -28,15 +28,21 @@ var convShapes = []struct {
 	// On SIMD128 conv1dw takes the weight gradient in groups of 16
 	// channels of two taps; the ninth tap alone over 32 channels where C
 	// is a multiple of 32 (64, 32), else with a copy of itself (16).
-	// conv1fwd takes W and C multiples of 4: two chunks of a row, the
-	// second part empty; one row; a chunk one vector short; a width of 9
-	// and of 3 go through the column matrix.
+	// conv1fwd takes 32 channels and W a multiple of 7: eight chunks of a
+	// row (56), one chunk that is both first and last (7) over one row and
+	// two, two chunks (14); the others go through the Go loops, C = 6 and
+	// 7 with a last group of two and three channels.
 	{Conv3x3{N: 2, H: 6, W: 9, C: 64, Stride: 1}, 1},
 	{Conv3x3{N: 3, H: 1, W: 3, C: 32, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 5, W: 36, C: 16, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 1, W: 8, C: 4, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 3, W: 24, C: 4, Stride: 1}, 1},
 	{Conv3x3{N: 1, H: 3, W: 56, C: 32, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 1, W: 7, C: 32, Stride: 1}, 1},
+	{Conv3x3{N: 1, H: 2, W: 7, C: 32, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 3, W: 14, C: 32, Stride: 1}, 1},
+	{Conv3x3{N: 1, H: 4, W: 5, C: 6, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 5, W: 4, C: 7, Stride: 2}, 1},
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
 	// one tile. conv1indw takes the 28×28 one above (its ninth tap with a
 	// copy of itself) and, with the ninth tap alone over 32 channels, two
@@ -48,7 +54,7 @@ var convShapes = []struct {
 }
 
 // Conv3x3Forward gives the bits of Im2col then Gemm, serially and on the
-// pool.
+// pool, and with one output channel those of oneOutFromCols.
 func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	for _, s := range convShapes {
@@ -57,7 +63,11 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 		wantCols := make([]float32, g.Rows()*g.Cols())
 		Im2col(wantCols, x, g)
 		want := make([]float32, g.Rows()*n)
-		Gemm(want, wantCols, w, g.Rows(), n, g.Cols(), false)
+		if n == 1 {
+			oneOutFromCols(want, wantCols, w, g)
+		} else {
+			Gemm(want, wantCols, w, g.Rows(), n, g.Cols(), false)
+		}
 		for _, md := range modes {
 			withMode(md, func() {
 				y, guard := guarded(len(want))
@@ -67,6 +77,30 @@ func TestConv3x3ForwardIsIm2colGemm(t *testing.T) {
 				checkGuard(t, what, guard)
 			})
 		}
+	}
+}
+
+// oneOutFromCols is conv_oneout.go's order written over Im2col's rows,
+// which hold the padding's zeros: y[r] = (s0+s1)+(s2+s3), s_l adding for
+// ky, for each group m of four channels, for kx, the product of column
+// (3ky+kx)·C + 4m+l.
+func oneOutFromCols(y, cols, w []float32, g Conv3x3) {
+	c := g.C
+	for r := range g.Rows() {
+		row := cols[r*9*c : (r+1)*9*c]
+		var s [4]float32
+		for ky := range 3 {
+			for m := 0; m < c; m += 4 {
+				for kx := range 3 {
+					for l := range 4 {
+						if j := (3*ky+kx)*c + m + l; m+l < c {
+							s[l] += float32(row[j] * w[j])
+						}
+					}
+				}
+			}
+		}
+		y[r] = (s[0] + s[1]) + (s[2] + s[3])
 	}
 }
 

@@ -38,7 +38,9 @@
 //
 // Convolutions (conv.go, conv_backward.go, winograd.go, winograd_grad.go):
 // Conv3x3Forward and Conv3x3Backward are Im2col, Gemm, GemmTA, GemmTB and
-// Col2im done a block of rows at a time, with the same bits. Where the
+// Col2im done a block of rows at a time, with the same bits, except a
+// forward pass to one output channel (conv_oneout.go): four partial sums
+// across channels, in a fixed order that the SIMD128 kernel keeps. Where the
 // shape allows, the layers take Winograd instead: Conv3x3Winograd,
 // F(2×2, 3×3), for the outputs and input gradients, and
 // Conv3x3WinogradWeightGrad, F(3×3, 2×2), for the weight gradients. Their

@@ -92,7 +92,7 @@ func simdTransposeKernel(dst unsafe.Pointer, ldd int32, src unsafe.Pointer, lds,
 //
 //go:wasmimport simd conv1fwd
 //go:noescape
-func simdConv1FwdKernel(y, x, w unsafe.Pointer, c, h, wd int32, ring unsafe.Pointer, rowLen int32)
+func simdConv1FwdKernel(y, x, w unsafe.Pointer, c, h, wd int32, zero unsafe.Pointer)
 
 //go:wasmimport simd conv1dw
 //go:noescape
@@ -340,27 +340,25 @@ func simdTranspose(dst []float32, ldd int, src []float32, lds, rows, cols int) b
 }
 
 // simdConvOneOut sets y to the stride-1 convolution of x with w to one
-// output channel (Conv3x3Forward with n = 1) on the SIMD kernels and
-// reports true, or reports false, having done nothing, when they are absent
-// or W or C is not a multiple of 4 (conv1fwd's transposes move 4×4
-// squares). The column matrix of such a convolution is 9·C times the size
-// of its output, and its product a gemv: conv1fwd reads three padded rows
-// of each image's channel planes instead, which it transposes into a ring
-// as it goes, with lanes over the output pixels.
+// output channel (Conv3x3Forward with n = 1, in conv_oneout.go's order) on
+// the SIMD kernels and reports true, or reports false, having done nothing,
+// when they are absent or the shape is not conv1fwd's: 32 channels (its
+// loads' constant offsets are the pixel stride) and W a multiple of 7 (its
+// chunk of outputs). conv1fwd reads the NHWC image in place; outside the
+// image it reads 9 pixels of +0.
 func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
-	if !simdOK || g.Stride != 1 || g.W%4 != 0 || g.C%4 != 0 {
+	if !simdOK || g.Stride != 1 || g.C != 32 || g.W%7 != 0 {
 		return false
 	}
-	rowLen := (g.W+27)/28*28 + 4
-	ring := s.block(g.C * 3 * rowLen)
-	clear(ring) // the borders and the slack past each row stay +0
+	zero := s.block(9 * 32)
+	clear(zero)
 	img := g.H * g.W
 	_ = x[g.N*img*g.C-1]
 	_ = y[g.N*img-1]
 	_ = w[9*g.C-1]
 	for n := range g.N {
 		simdConv1FwdKernel(unsafe.Pointer(&y[n*img]), unsafe.Pointer(&x[n*img*g.C]), unsafe.Pointer(&w[0]),
-			int32(g.C), int32(g.H), int32(g.W), unsafe.Pointer(&ring[0]), int32(rowLen))
+			int32(g.C), int32(g.H), int32(g.W), unsafe.Pointer(&zero[0]))
 	}
 	return true
 }

@@ -9,7 +9,9 @@
 ;; float32 (f32x4.mul / f32.mul) before the add (f32x4.add / f32.add): no
 ;; fused or relaxed multiply-add, no horizontal sums. Lanes run over j, so
 ;; each lane is one C element with exactly the scalar sequence of roundings,
-;; and the results are the bits of the pure-Go kernels.
+;; and the results are the bits of the pure-Go kernels. (One exception,
+;; conv1fwd, keeps a fixed order of its own with four partial sums, which
+;; the pure-Go code keeps too: see it below.)
 ;;
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
 ;; gemv (products with one column), transpose (that copy's 4×4 squares),
@@ -587,61 +589,52 @@
 
   ;; conv1fwd and conv1dw are a stride-1 3×3 convolution to one output
   ;; channel (the VAE's last) without its column matrix, for one image;
-  ;; core/kernels/simd_wasm.go prepares their inputs. Each output, and each
-  ;; weight gradient, adds the same rounded products in the same order as
-  ;; Im2col then gemm (k = tap·C + c increasing; pixels in order), padding's
-  ;; zeros included, so the bits are gemm's.
+  ;; core/kernels/simd_wasm.go prepares their inputs.
   ;;
-  ;; conv1fwd: x is the image, h×wd pixels of C channels (wd and C
-  ;; multiples of 4); y gets its h×wd outputs. An output's 9·C products run
-  ;; along one accumulator, so the lanes run over outputs, and the kernel
-  ;; needs each channel as a plane. It keeps three padded rows of them in
-  ;; ring (C × 3 rows of rowlen floats, rowlen = 28·⌈wd/28⌉ + 4, all +0
-  ;; when a pass starts; transposes write only row interiors, border rows
-  ;; are written as +0s): before output row
-  ;; oy it transposes input row oy+1 into the row that row oy−2 held, so the
-  ;; 12 KiB that it reads stay in L1, where whole planes of a 28×28×32 image
-  ;; (116 KiB) did not. A row goes in chunks of 28 outputs: seven
-  ;; accumulators, seven loads and a broadcast fill the 15 vector registers
-  ;; that V8 allocates on x64 (with eight accumulators, Node 20's TurboFan
-  ;; hoisted the eight loads and spilled two accumulators in the inner
-  ;; loop, as node --print-wasm-code showed), and a
-  ;; 28-pixel row is one chunk with no border column computed.
-  (func $ringrow (param $ring i32) (param $x i32) (param $c i32) (param $h i32) (param $wd i32)
-        (param $rl4 i32) (param $r i32)
-    ;; padded row r into its ring row r mod 3: input row r−1, or +0s
-    (local $dst i32) (local $ch i32) (local $p i32) (local $end i32)
-    (local.set $dst (i32.add (local.get $ring) (i32.mul (i32.rem_u (local.get $r) (i32.const 3)) (local.get $rl4))))
-    (if (i32.and (i32.ge_u (local.get $r) (i32.const 1)) (i32.le_u (local.get $r) (local.get $h))) (then
-      (call $transpose (i32.add (local.get $dst) (i32.const 4)) (i32.mul (i32.shr_u (local.get $rl4) (i32.const 2)) (i32.const 3))
-        (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (i32.sub (local.get $r) (i32.const 1)) (local.get $wd)) (local.get $c)) (i32.const 2)))
-        (local.get $c) (local.get $wd) (local.get $c))
-      (return)))
-    (local.set $ch (local.get $c))
-    (loop $cloop
-      (local.set $p (local.get $dst))
-      (local.set $end (i32.add (local.get $dst) (local.get $rl4)))
-      (loop $zloop
-        (v128.store (local.get $p) (v128.const i32x4 0 0 0 0))
-        (br_if $zloop (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end))))
-      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $rl4) (i32.const 3))))
-      (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1))))))
+  ;; conv1fwd: x is the image, h×wd pixels of 32 channels (wd a multiple of
+  ;; 7); y gets its h×wd outputs in the order of core/kernels/conv_oneout.go,
+  ;; not Im2col's: four partial sums per output, lane l over the channels
+  ;; c ≡ l (mod 4), each adding for ky, for each group of four channels,
+  ;; for kx, then (s0+s1)+(s2+s3) ($hsum4). Lanes run over channels, so a
+  ;; pixel's channels are contiguous reads of the NHWC image. (Im2col's
+  ;; order, one chain per output, put the lanes over outputs and needed the
+  ;; channels as planes: transposing them took about a fifth of the pass.)
+  ;; A row goes in chunks of 7 outputs in seven accumulators. For each
+  ;; input row and group of channels, the chunk's 9 input pixels x0..x8
+  ;; (x0 left of the first output) are each loaded once and meet the three
+  ;; taps' weights w0..w2: x_j adds into outputs j (kx 0), j−1 and j−2, so
+  ;; each output still takes kx = 0, 1, 2 in turn. A pixel outside the
+  ;; image is read from zero, 9 pixels of +0: a whole row outside, or x0
+  ;; of a row's first chunk and x8 of its last. Pixels are 128 bytes apart,
+  ;; the loads' constant offsets.
+  ;; In Chromium 148, timed call by call (abkernel), one 28×28 image took
+  ;; 21.25 µs with Im2col's order and the transposes, 17.25 µs this way;
+  ;; with kx outermost (each tap's pixels loaded for it, 8 loads per 7
+  ;; products) 19.5 µs.
+  (func $hsum4 (param $a v128) (param $b v128) (param $c v128) (param $d v128) (result v128)
+    ;; [(a0+a1)+(a2+a3), the same of b, c, d]
+    (local $s v128) (local $u v128)
+    (local.set $s (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b))))
+    (local.set $u (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c) (local.get $d))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c) (local.get $d))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s) (local.get $u))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s) (local.get $u))))
 
   (func (export "conv1fwd") (param $y i32) (param $x i32) (param $w i32) (param $c i32)
-        (param $h i32) (param $wd i32) (param $ring i32) (param $rowlen i32)
-    (local $rl4 i32) (local $cs4 i32) (local $oy i32) (local $q0 i32) (local $left i32) (local $py i32)
-    (local $ky i32) (local $kx i32) (local $ch i32) (local $row i32) (local $pw i32) (local $px i32) (local $wv v128)
+        (param $h i32) (param $wd i32) (param $zero i32)
+    (local $oy i32) (local $q0 i32) (local $ky i32) (local $row4 i32)
+    (local $py i32) (local $px i32) (local $p0 i32) (local $p8 i32) (local $pw i32) (local $mo i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $v v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128)
-    (local.set $rl4 (i32.shl (local.get $rowlen) (i32.const 2)))
-    (local.set $cs4 (i32.mul (local.get $rl4) (i32.const 3)))
-    (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4) (i32.const 0))
-    (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4) (i32.const 1))
+    (local.set $row4 (i32.shl (local.get $wd) (i32.const 7)))
     (local.set $py (local.get $y))
     (block $ydone (loop $yloop
       (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
-      (call $ringrow (local.get $ring) (local.get $x) (local.get $c) (local.get $h) (local.get $wd) (local.get $rl4)
-        (i32.add (local.get $oy) (i32.const 2)))
       (local.set $q0 (i32.const 0))
       (block $qdone (loop $qloop
         (br_if $qdone (i32.ge_u (local.get $q0) (local.get $wd)))
@@ -652,52 +645,67 @@
         (local.set $a4 (v128.const f32x4 0 0 0 0))
         (local.set $a5 (v128.const f32x4 0 0 0 0))
         (local.set $a6 (v128.const f32x4 0 0 0 0))
-        (local.set $pw (local.get $w))
         (local.set $ky (i32.const 0))
         (loop $kyloop
-          ;; ring row of padded row oy+ky, at this chunk
-          (local.set $row (i32.add (i32.add (local.get $ring) (i32.shl (local.get $q0) (i32.const 2)))
-            (i32.mul (i32.rem_u (i32.add (local.get $oy) (local.get $ky)) (i32.const 3)) (local.get $rl4))))
-          (local.set $kx (i32.const 0))
-          (loop $kxloop
-            (local.set $px (i32.add (local.get $row) (i32.shl (local.get $kx) (i32.const 2))))
-            (local.set $ch (local.get $c))
-            (loop $cloop
-              (local.set $wv (v128.load32_splat (local.get $pw)))
-              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px)) (local.get $wv))))
-              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px)) (local.get $wv))))
-              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px)) (local.get $wv))))
-              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px)) (local.get $wv))))
-              (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=64 (local.get $px)) (local.get $wv))))
-              (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=80 (local.get $px)) (local.get $wv))))
-              (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=96 (local.get $px)) (local.get $wv))))
-              (local.set $pw (i32.add (local.get $pw) (i32.const 4)))
-              (local.set $px (i32.add (local.get $px) (local.get $cs4)))
-              (br_if $cloop (local.tee $ch (i32.sub (local.get $ch) (i32.const 1)))))
-            (br_if $kxloop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 3))))
+          ;; px: pixel (oy+ky−1, q0−1), the one x0 is, or the zero pixels
+          (if (i32.and (i32.ge_u (i32.add (local.get $oy) (local.get $ky)) (i32.const 1))
+                       (i32.le_u (i32.add (local.get $oy) (local.get $ky)) (local.get $h)))
+            (then
+              (local.set $px (i32.add (local.get $x) (i32.add
+                (i32.mul (i32.sub (i32.add (local.get $oy) (local.get $ky)) (i32.const 1)) (local.get $row4))
+                (i32.shl (i32.sub (local.get $q0) (i32.const 1)) (i32.const 7)))))
+              (local.set $p0 (select (local.get $zero) (local.get $px) (i32.eqz (local.get $q0))))
+              (local.set $p8 (select (local.get $zero) (i32.add (local.get $px) (i32.const 1024))
+                (i32.eq (i32.add (local.get $q0) (i32.const 7)) (local.get $wd)))))
+            (else
+              (local.set $px (local.get $zero))
+              (local.set $p0 (local.get $zero))
+              (local.set $p8 (local.get $zero))))
+          (local.set $pw (i32.add (local.get $w) (i32.mul (local.get $ky) (i32.const 384))))
+          (local.set $mo (i32.const 0))
+          (loop $mloop
+            (local.set $w0 (v128.load offset=0 (i32.add (local.get $pw) (local.get $mo))))
+            (local.set $w1 (v128.load offset=128 (i32.add (local.get $pw) (local.get $mo))))
+            (local.set $w2 (v128.load offset=256 (i32.add (local.get $pw) (local.get $mo))))
+            (local.set $v (v128.load (i32.add (local.get $p0) (local.get $mo))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=128 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=256 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=384 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=512 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=640 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=768 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $v (v128.load offset=896 (i32.add (local.get $px) (local.get $mo))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w2))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $v (v128.load (i32.add (local.get $p8) (local.get $mo))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w2))))
+            (br_if $mloop (i32.lt_u (local.tee $mo (i32.add (local.get $mo) (i32.const 16))) (i32.const 128))))
           (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
-        ;; the chunk's outputs that lie in the row (wd − q0 of them, a multiple of 4)
-        (local.set $left (i32.sub (local.get $wd) (local.get $q0)))
-        (block $stored
-          (v128.store offset=0 (local.get $py) (local.get $a0))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 4)))
-          (v128.store offset=16 (local.get $py) (local.get $a1))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 8)))
-          (v128.store offset=32 (local.get $py) (local.get $a2))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 12)))
-          (v128.store offset=48 (local.get $py) (local.get $a3))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 16)))
-          (v128.store offset=64 (local.get $py) (local.get $a4))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 20)))
-          (v128.store offset=80 (local.get $py) (local.get $a5))
-          (br_if $stored (i32.le_u (local.get $left) (i32.const 24)))
-          (v128.store offset=96 (local.get $py) (local.get $a6))
-        )
-        (local.set $py (i32.add (local.get $py) (i32.const 112)))
-        (local.set $q0 (i32.add (local.get $q0) (i32.const 28)))
+        (v128.store (local.get $py) (call $hsum4 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)))
+        (local.set $v (call $hsum4 (local.get $a4) (local.get $a5) (local.get $a6) (local.get $a6)))
+        (v128.store64_lane offset=16 0 (local.get $py) (local.get $v))
+        (v128.store32_lane offset=24 2 (local.get $py) (local.get $v))
+        (local.set $py (i32.add (local.get $py) (i32.const 28)))
+        (local.set $q0 (i32.add (local.get $q0) (i32.const 7)))
         (br $qloop)))
-      ;; py ran past the row by the last chunk's missing outputs
-      (local.set $py (i32.sub (local.get $py) (i32.shl (i32.sub (local.get $q0) (local.get $wd)) (i32.const 2))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br $yloop)))
   )
@@ -706,7 +714,8 @@
   ;; C a multiple of 16): xq is the image with a zero border, pixels (row
   ;; stride rs = W+2) of C channels; dy its h×w output gradient. Lanes run
   ;; over 16 channels of two taps in eight accumulators, loaded from dw,
-  ;; that add every pixel's product in order and go back to dw; the ninth
+  ;; that add every pixel's product in order and go back to dw (Im2col
+  ;; then gemm's order, the border's zeros included, so GemmTA's bits); the ninth
   ;; tap takes 32 channels alone when C is a multiple of 32, else it goes
   ;; with a copy of itself whose sums are dropped. (With one tap's 16
   ;; channels in four accumulators and two pixels a step, each accumulator
