@@ -25,9 +25,9 @@ var convShapes = []struct {
 	// input gradient, stride 2 the column gradient.
 	{Conv3x3{N: 2, H: 5, W: 7, C: 3, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 6, W: 5, C: 2, Stride: 2}, 1},
-	// On SIMD128 conv1dw takes the weight gradient in groups of 16
-	// channels of two taps; the ninth tap alone over 32 channels where C
-	// is a multiple of 32 (64, 32), else with a copy of itself (16).
+	// On SIMD128 conv1dw takes the weight gradient in groups of 8
+	// channels (C = 64, 32, 16, 8), in bands of rows: one band (6×9×64),
+	// four (28×28×32), bands of one row (56×64); a row of one pixel.
 	// conv1fwd takes 32 channels and W a multiple of 7: eight chunks of a
 	// row (56), one chunk that is both first and last (7) over one row and
 	// two, two chunks (14); the others go through the Go loops, C = 6 and
@@ -43,6 +43,9 @@ var convShapes = []struct {
 	{Conv3x3{N: 2, H: 3, W: 14, C: 32, Stride: 1}, 1},
 	{Conv3x3{N: 1, H: 4, W: 5, C: 6, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 5, W: 4, C: 7, Stride: 2}, 1},
+	{Conv3x3{N: 1, H: 3, W: 56, C: 64, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 3, W: 1, C: 8, Stride: 1}, 1},
+	{Conv3x3{N: 2, H: 4, W: 5, C: 8, Stride: 1}, 1},
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
 	// one tile. conv1indw takes the 28×28 one above (its ninth tap with a
 	// copy of itself) and, with the ninth tap alone over 32 channels, two

@@ -96,7 +96,7 @@ func simdConv1FwdKernel(y, x, w unsafe.Pointer, c, h, wd int32, zero unsafe.Poin
 
 //go:wasmimport simd conv1dw
 //go:noescape
-func simdConv1DwKernel(dw, xq, dy unsafe.Pointer, c, rs, h, w int32)
+func simdConv1DwKernel(dw, x, dy unsafe.Pointer, c int32, zero unsafe.Pointer, h, w int32)
 
 // simdConv1InKernel is a stride-1 convolution from one input channel for
 // one image, as simdConvOneIn prepares its inputs (kernels.wat: conv1in).
@@ -429,7 +429,7 @@ func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) boo
 
 // padInto copies image i of x (g's H×W pixels of C channels) into the
 // interior of pad, the image with a one-pixel border ((H+2)×(W+2)×C) that
-// conv1in, conv1indw and conv1dw read; the caller keeps the border +0.
+// conv1in and conv1indw read; the caller keeps the border +0.
 func padInto(pad, x []float32, g Conv3x3, i int) {
 	row, img, rs := g.W*g.C, g.H*g.W*g.C, (g.W+2)*g.C
 	for r := range g.H {
@@ -439,29 +439,23 @@ func padInto(pad, x []float32, g Conv3x3, i int) {
 
 // simdConvOneOutWeights adds to dw (9·C floats) the weight gradient of a
 // stride-1 convolution to one output channel on the SIMD kernels and
-// reports true, or reports false, having done nothing, when they are absent,
-// C is not a multiple of 16 (conv1dw's lanes take 16 channels of a tap), or
-// the image, with its border, is larger than the block of scratch that the
-// column-matrix path would use. conv1dw reads each image, copied with a
-// zero border, in place of the column matrix.
+// reports true, or reports false, having done nothing, when they are absent
+// or C is not a multiple of 8 (conv1dw's lanes take 8 channels of three
+// taps). conv1dw reads each image in place of the column matrix, and a row
+// of +0 for the rows outside it.
 func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool {
-	if !simdOK || g.Stride != 1 || g.C%16 != 0 {
+	if !simdOK || g.Stride != 1 || g.C%8 != 0 {
 		return false
 	}
-	rs := g.W + 2
-	size := (g.H + 2) * rs * g.C
-	if size > convBlockRows(g)*g.Cols() {
-		return false
-	}
-	xq := s.block(size)
-	clear(xq)
-	_ = x[g.N*g.H*g.W*g.C-1]
-	_ = dy[g.N*g.H*g.W-1]
+	zero := s.block((g.W + 1) * g.C)
+	clear(zero)
+	img := g.H * g.W
+	_ = x[g.N*img*g.C-1]
+	_ = dy[g.N*img-1]
 	_ = dw[9*g.C-1]
 	for n := range g.N {
-		padInto(xq, x, g, n)
-		simdConv1DwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&xq[0]), unsafe.Pointer(&dy[n*g.H*g.W]),
-			int32(g.C), int32(rs), int32(g.H), int32(g.W))
+		simdConv1DwKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&x[n*img*g.C]), unsafe.Pointer(&dy[n*img]),
+			int32(g.C), unsafe.Pointer(&zero[0]), int32(g.H), int32(g.W))
 	}
 	return true
 }

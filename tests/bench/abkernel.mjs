@@ -38,8 +38,8 @@ function abkRun([binA, binB, which, n, reps]) {
     // The VAE's last conv, one image (32 channels, 28×28): forward, its
     // 9 pixels of zeros at 6 MB (random floats here: only time counts).
     conv1fwd: (k) => k.conv1fwd(0, MB, 4 * MB, 32, 28, 28, 6 * MB),
-    // Its weight gradient: a zero-bordered image (row stride 30), dy.
-    conv1dw: (k) => k.conv1dw(0, MB, 4 * MB, 32, 30, 28, 28),
+    // Its weight gradient: the image, dy, the row of zeros at 6 MB.
+    conv1dw: (k) => k.conv1dw(0, MB, 4 * MB, 32, 6 * MB, 28, 28),
     // The first convs' weight gradients, 32 (VAE) and 16 (classifier) channels.
     conv1indw: (k) => k.conv1indw(0, MB, 4 * MB, 32, 30, 28, 28),
     conv1indw16: (k) => k.conv1indw(0, MB, 4 * MB, 16, 30, 28, 28),

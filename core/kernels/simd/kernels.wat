@@ -711,111 +711,105 @@
   )
 
   ;; conv1dw adds one image's terms to the weight gradient dw (9·C floats,
-  ;; C a multiple of 16): xq is the image with a zero border, pixels (row
-  ;; stride rs = W+2) of C channels; dy its h×w output gradient. Lanes run
-  ;; over 16 channels of two taps in eight accumulators, loaded from dw,
-  ;; that add every pixel's product in order and go back to dw (Im2col
-  ;; then gemm's order, the border's zeros included, so GemmTA's bits); the ninth
-  ;; tap takes 32 channels alone when C is a multiple of 32, else it goes
-  ;; with a copy of itself whose sums are dropped. (With one tap's 16
-  ;; channels in four accumulators and two pixels a step, each accumulator
-  ;; took two dependent adds a step: in Chromium 148, timed call by call
-  ;; against this version, that took 5-8% longer; Node 20 ran it 5-10%
-  ;; faster.)
-  ;; The rows go in bands whose padded rows (32 KiB at most) stay in L1
-  ;; while every tap and group reads them; each weight's pixels still come
-  ;; in order, band after band.
-  (func (export "conv1dw") (param $dw i32) (param $xq i32) (param $dy i32) (param $c i32)
-        (param $rs i32) (param $h i32) (param $wd i32)
-    (local $t i32) (local $t1 i32) (local $c0 i32) (local $pk0 i32) (local $pk1 i32) (local $o0 i32) (local $o1 i32)
-    (local $oy i32) (local $ox i32) (local $px0 i32) (local $px1 i32) (local $pd i32) (local $c4 i32)
-    (local $y0 i32) (local $y1 i32) (local $band i32) (local $wide i32) (local $step i32)
-    (local $d v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+  ;; C a multiple of 8): x is the image, h×wd pixels of C channels, read in
+  ;; place; dy its h×wd output gradient; zero (wd+1)·C floats of +0, read
+  ;; for a row outside the image. Each weight adds its pixels' products in
+  ;; order to its old value (Im2col then gemm's order, the padding's zeros
+  ;; included, so GemmTA's bits). Lanes run over 8 channels of one tap row's
+  ;; three taps, in six accumulators loaded from dw: going along an output
+  ;; row, the input pixel that tap kx = 2 reads is the one kx = 1 reads one
+  ;; output later and kx = 0 two, so each pixel is loaded once per pass and
+  ;; kept in registers (a pixel left of the row, and right of it, is +0).
+  ;; Reading the image in place saves the copy with a zero border that the
+  ;; previous version read (5.6-5.9 µs an image in Go under Node); its loop
+  ;; took 16 channels of two taps from 8 loads a pixel. In Chromium 148,
+  ;; call for call on one 28×28×32 image, this one took 0.90× its time
+  ;; (25.5-26.0 against 28.5-29.0 µs in a slow spell), copy not counted.
+  ;; The rows go in bands whose rows (32 KiB at most) stay in L1 while
+  ;; every tap row and group reads them; each weight's pixels still come in
+  ;; order, band after band.
+  (func (export "conv1dw") (param $dw i32) (param $x i32) (param $dy i32) (param $c i32)
+        (param $zero i32) (param $h i32) (param $wd i32)
+    (local $c4 i32) (local $band i32) (local $y0 i32) (local $y1 i32) (local $ky i32) (local $mo i32)
+    (local $pk i32) (local $oy i32) (local $ox i32) (local $px i32) (local $pd i32) (local $iy i32)
+    (local $d v128) (local $na v128) (local $nb v128)
+    (local $x0a v128) (local $x1a v128) (local $x0b v128) (local $x1b v128)
+    (local $a0a v128) (local $a1a v128) (local $a2a v128) (local $a0b v128) (local $a1b v128) (local $a2b v128)
     (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
-    ;; band + 2 padded rows of rs·c floats in 8192 floats, at least one row
-    (local.set $band (i32.sub (i32.div_u (i32.const 8192) (i32.mul (local.get $rs) (local.get $c))) (i32.const 2)))
+    ;; band + 2 rows of wd·c floats in 8192 floats, at least one row
+    (local.set $band (i32.sub (i32.div_u (i32.const 8192) (i32.mul (local.get $wd) (local.get $c))) (i32.const 2)))
     (if (i32.lt_s (local.get $band) (i32.const 1)) (then (local.set $band (i32.const 1))))
     (block $bdone (loop $bloop
-    (br_if $bdone (i32.ge_u (local.get $y0) (local.get $h)))
-    (local.set $y1 (i32.add (local.get $y0) (local.get $band)))
-    (if (i32.gt_u (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
-    (local.set $t (i32.const 0))
-    (block $tdone (loop $tloop
-      (br_if $tdone (i32.ge_u (local.get $t) (i32.const 9)))
-      ;; the ninth tap alone takes 32 channels when there are (wide), else
-      ;; it goes with a copy of itself whose sums are dropped
-      (local.set $wide (i32.and (i32.eq (local.get $t) (i32.const 8)) (i32.eqz (i32.and (local.get $c) (i32.const 31)))))
-      (local.set $t1 (select (i32.add (local.get $t) (i32.const 1)) (local.get $t) (i32.lt_u (local.get $t) (i32.const 8))))
-      (local.set $step (select (i32.const 32) (i32.const 16) (local.get $wide)))
-      ;; tap (ky, kx) reads padded pixel (oy+ky, ox+kx)
-      (local.set $o0 (i32.shl (i32.mul
-        (i32.add (i32.mul (i32.div_u (local.get $t) (i32.const 3)) (local.get $rs)) (i32.rem_u (local.get $t) (i32.const 3)))
-        (local.get $c)) (i32.const 2)))
-      (local.set $o1 (i32.shl (i32.mul
-        (i32.add (i32.mul (i32.div_u (local.get $t1) (i32.const 3)) (local.get $rs)) (i32.rem_u (local.get $t1) (i32.const 3)))
-        (local.get $c)) (i32.const 2)))
-      (local.set $c0 (i32.const 0))
-      (block $cdone (loop $cloop
-        (br_if $cdone (i32.ge_u (local.get $c0) (local.get $c)))
-        (local.set $pk0 (i32.add (local.get $dw)
-          (i32.shl (i32.add (i32.mul (local.get $t) (local.get $c)) (local.get $c0)) (i32.const 2))))
-        ;; a4..a7: tap t1's 16 channels, or for a wide ninth tap channels c0+16..c0+31
-        (local.set $pk1 (select (i32.add (local.get $pk0) (i32.const 64))
-          (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $t1) (local.get $c)) (local.get $c0)) (i32.const 2)))
-          (local.get $wide)))
-        (local.set $a0 (v128.load offset=0 (local.get $pk0)))
-        (local.set $a1 (v128.load offset=16 (local.get $pk0)))
-        (local.set $a2 (v128.load offset=32 (local.get $pk0)))
-        (local.set $a3 (v128.load offset=48 (local.get $pk0)))
-        (local.set $a4 (v128.load offset=0 (local.get $pk1)))
-        (local.set $a5 (v128.load offset=16 (local.get $pk1)))
-        (local.set $a6 (v128.load offset=32 (local.get $pk1)))
-        (local.set $a7 (v128.load offset=48 (local.get $pk1)))
-        (local.set $pd (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $y0) (local.get $wd)) (i32.const 2))))
-        (local.set $oy (local.get $y0))
-        (block $ydone (loop $yloop
-          (br_if $ydone (i32.ge_u (local.get $oy) (local.get $y1)))
-          (local.set $px0 (i32.add (i32.add (i32.add (local.get $xq) (local.get $o0))
-            (i32.mul (i32.mul (local.get $oy) (local.get $rs)) (local.get $c4))) (i32.shl (local.get $c0) (i32.const 2))))
-          (local.set $px1 (select (i32.add (local.get $px0) (i32.const 64))
-            (i32.add (i32.add (i32.add (local.get $xq) (local.get $o1))
-              (i32.mul (i32.mul (local.get $oy) (local.get $rs)) (local.get $c4))) (i32.shl (local.get $c0) (i32.const 2)))
-            (local.get $wide)))
-          (local.set $ox (local.get $wd))
-          (loop $xloop
+      (br_if $bdone (i32.ge_u (local.get $y0) (local.get $h)))
+      (local.set $y1 (i32.add (local.get $y0) (local.get $band)))
+      (if (i32.gt_u (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
+      (local.set $ky (i32.const 0))
+      (loop $kyloop
+        (local.set $mo (i32.const 0))
+        (loop $mloop
+          ;; taps (ky, 0..2), channels mo/4 .. +7: a_kx a (first 4), b (next 4)
+          (local.set $pk (i32.add (i32.add (local.get $dw) (local.get $mo))
+            (i32.mul (i32.mul (local.get $ky) (i32.const 3)) (local.get $c4))))
+          (local.set $a0a (v128.load offset=0 (local.get $pk)))
+          (local.set $a0b (v128.load offset=16 (local.get $pk)))
+          (local.set $a1a (v128.load offset=0 (i32.add (local.get $pk) (local.get $c4))))
+          (local.set $a1b (v128.load offset=16 (i32.add (local.get $pk) (local.get $c4))))
+          (local.set $a2a (v128.load offset=0 (i32.add (local.get $pk) (i32.shl (local.get $c4) (i32.const 1)))))
+          (local.set $a2b (v128.load offset=16 (i32.add (local.get $pk) (i32.shl (local.get $c4) (i32.const 1)))))
+          (local.set $pd (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $y0) (local.get $wd)) (i32.const 2))))
+          (local.set $oy (local.get $y0))
+          (loop $yloop
+            ;; px: input row oy+ky−1 at its first pixel, or the zero row
+            (local.set $iy (i32.sub (i32.add (local.get $oy) (local.get $ky)) (i32.const 1)))
+            (local.set $px (i32.add (local.get $mo) (select
+              (i32.add (local.get $x) (i32.mul (i32.mul (local.get $iy) (local.get $wd)) (local.get $c4)))
+              (local.get $zero)
+              (i32.lt_u (local.get $iy) (local.get $h)))))
+            ;; output 0 reads pixel −1 (+0) for kx 0 and pixel 0 for kx 1
+            (local.set $x0a (v128.const f32x4 0 0 0 0))
+            (local.set $x0b (v128.const f32x4 0 0 0 0))
+            (local.set $x1a (v128.load offset=0 (local.get $px)))
+            (local.set $x1b (v128.load offset=16 (local.get $px)))
+            (local.set $ox (i32.sub (local.get $wd) (i32.const 1)))
+            (block $xdone (loop $xloop
+              (br_if $xdone (i32.eqz (local.get $ox)))
+              (local.set $px (i32.add (local.get $px) (local.get $c4)))
+              (local.set $d (v128.load32_splat (local.get $pd)))
+              (local.set $na (v128.load offset=0 (local.get $px)))
+              (local.set $nb (v128.load offset=16 (local.get $px)))
+              (local.set $a0a (f32x4.add (local.get $a0a) (f32x4.mul (local.get $x0a) (local.get $d))))
+              (local.set $a1a (f32x4.add (local.get $a1a) (f32x4.mul (local.get $x1a) (local.get $d))))
+              (local.set $a2a (f32x4.add (local.get $a2a) (f32x4.mul (local.get $na) (local.get $d))))
+              (local.set $a0b (f32x4.add (local.get $a0b) (f32x4.mul (local.get $x0b) (local.get $d))))
+              (local.set $a1b (f32x4.add (local.get $a1b) (f32x4.mul (local.get $x1b) (local.get $d))))
+              (local.set $a2b (f32x4.add (local.get $a2b) (f32x4.mul (local.get $nb) (local.get $d))))
+              (local.set $x0a (local.get $x1a))
+              (local.set $x1a (local.get $na))
+              (local.set $x0b (local.get $x1b))
+              (local.set $x1b (local.get $nb))
+              (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+              (local.set $ox (i32.sub (local.get $ox) (i32.const 1)))
+              (br $xloop)))
+            ;; the row's last output reads pixel wd (+0) for kx 2
             (local.set $d (v128.load32_splat (local.get $pd)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $px0)) (local.get $d))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $px0)) (local.get $d))))
-            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $px0)) (local.get $d))))
-            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $px0)) (local.get $d))))
-            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load offset=0 (local.get $px1)) (local.get $d))))
-            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load offset=16 (local.get $px1)) (local.get $d))))
-            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load offset=32 (local.get $px1)) (local.get $d))))
-            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load offset=48 (local.get $px1)) (local.get $d))))
+            (local.set $a0a (f32x4.add (local.get $a0a) (f32x4.mul (local.get $x0a) (local.get $d))))
+            (local.set $a1a (f32x4.add (local.get $a1a) (f32x4.mul (local.get $x1a) (local.get $d))))
+            (local.set $a2a (f32x4.add (local.get $a2a) (f32x4.mul (v128.const f32x4 0 0 0 0) (local.get $d))))
+            (local.set $a0b (f32x4.add (local.get $a0b) (f32x4.mul (local.get $x0b) (local.get $d))))
+            (local.set $a1b (f32x4.add (local.get $a1b) (f32x4.mul (local.get $x1b) (local.get $d))))
+            (local.set $a2b (f32x4.add (local.get $a2b) (f32x4.mul (v128.const f32x4 0 0 0 0) (local.get $d))))
             (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
-            (local.set $px0 (i32.add (local.get $px0) (local.get $c4)))
-            (local.set $px1 (i32.add (local.get $px1) (local.get $c4)))
-            (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
-          (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-          (br $yloop)))
-        (v128.store offset=0 (local.get $pk0) (local.get $a0))
-        (v128.store offset=16 (local.get $pk0) (local.get $a1))
-        (v128.store offset=32 (local.get $pk0) (local.get $a2))
-        (v128.store offset=48 (local.get $pk0) (local.get $a3))
-        (if (i32.ne (local.get $pk1) (local.get $pk0)) (then
-          (v128.store offset=0 (local.get $pk1) (local.get $a4))
-          (v128.store offset=16 (local.get $pk1) (local.get $a5))
-          (v128.store offset=32 (local.get $pk1) (local.get $a6))
-          (v128.store offset=48 (local.get $pk1) (local.get $a7))
-        ))
-        (local.set $c0 (i32.add (local.get $c0) (local.get $step)))
-        (br $cloop)))
-      (local.set $t (i32.add (local.get $t1) (i32.const 1)))
-      (br $tloop)))
-    (local.set $y0 (local.get $y1))
-    (br $bloop)))
+            (br_if $yloop (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $y1))))
+          (v128.store offset=0 (local.get $pk) (local.get $a0a))
+          (v128.store offset=16 (local.get $pk) (local.get $a0b))
+          (v128.store offset=0 (i32.add (local.get $pk) (local.get $c4)) (local.get $a1a))
+          (v128.store offset=16 (i32.add (local.get $pk) (local.get $c4)) (local.get $a1b))
+          (v128.store offset=0 (i32.add (local.get $pk) (i32.shl (local.get $c4) (i32.const 1))) (local.get $a2a))
+          (v128.store offset=16 (i32.add (local.get $pk) (i32.shl (local.get $c4) (i32.const 1))) (local.get $a2b))
+          (br_if $mloop (i32.lt_u (local.tee $mo (i32.add (local.get $mo) (i32.const 32))) (local.get $c4))))
+        (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
+      (local.set $y0 (local.get $y1))
+      (br $bloop)))
   )
 
   ;; conv1in is a stride-1 3×3 convolution from one input channel (the
