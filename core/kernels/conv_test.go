@@ -47,9 +47,9 @@ var convShapes = []struct {
 	{Conv3x3{N: 2, H: 3, W: 1, C: 8, Stride: 1}, 1},
 	{Conv3x3{N: 2, H: 4, W: 5, C: 8, Stride: 1}, 1},
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
-	// one tile. conv1indw takes the 28×28 one above (its ninth tap with a
-	// copy of itself) and, with the ninth tap alone over 32 channels, two
-	// groups of 16 over an odd width and four over two rows.
+	// one tile. conv1indw, in groups of 8 channels, takes the 28×28 one
+	// above (two groups), three over an odd height, one over a row of 4,
+	// four over an odd width and eight over two rows.
 	{Conv3x3{N: 2, H: 5, W: 8, C: 1, Stride: 1}, 24},
 	{Conv3x3{N: 1, H: 1, W: 4, C: 1, Stride: 1}, 8},
 	{Conv3x3{N: 2, H: 3, W: 5, C: 1, Stride: 1}, 32},

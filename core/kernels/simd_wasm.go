@@ -405,11 +405,11 @@ func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool {
 // simdConvOneInWeights adds to dw (9×n) the weight gradient of a stride-1
 // convolution from one input channel (Conv3x3Backward with C = 1: the first
 // convs) on the SIMD kernels and reports true, or reports false, having done
-// nothing, when they are absent or n is not a multiple of 16 (conv1indw's
-// lanes take 16 channels). conv1indw reads each image, copied with a zero
+// nothing, when they are absent or n is not a multiple of 8 (conv1indw's
+// lanes take 8 channels). conv1indw reads each image, copied with a zero
 // border, in place of Im2col's blocks of 9 columns.
 func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) bool {
-	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%16 != 0 {
+	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%8 != 0 {
 		return false
 	}
 	rs := g.W + 2
