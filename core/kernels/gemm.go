@@ -272,8 +272,8 @@ func axpyRow(c []float32, x float32, y []float32, first bool) {
 }
 
 // Transpose writes the cols×rows transpose of the rows×cols matrix src into
-// dst: dst[c*rows+r] = src[r*cols+c]. It panics with ErrShape if a dimension
-// is negative or a slice is too short.
+// dst: dst[c*rows+r] = src[r*cols+c]; dst and src must not overlap. It
+// panics with ErrShape if a dimension is negative or a slice is too short.
 func Transpose(dst, src []float32, rows, cols int) {
 	checkDims("Transpose", rows, cols, 0)
 	checkLen("Transpose", dst, rows*cols, src, rows*cols, nil, 0)

@@ -326,9 +326,9 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 
 // simdTranspose runs transposeBlock (rows and cols positive) on the SIMD
 // kernels and reports true, or reports false, having done nothing, when
-// they are absent. Its edges, which the kernel moves a float at a time, cost
-// more in Go: transposing a dense layer's 512×10 weights took 4.3 µs when Go
-// moved the last two columns.
+// they are absent. Its edges cost more in Go: transposing a dense layer's
+// 512×10 weights took 4.3 µs when Go moved the last two columns. dst and src
+// must not overlap (the kernel may write a float twice).
 func simdTranspose(dst []float32, ldd int, src []float32, lds, rows, cols int) bool {
 	if !simdOK {
 		return false
