@@ -9,9 +9,9 @@ package kernels
 //
 //   - four partial sums s0..s3, s_l taking the channels c ≡ l (mod 4);
 //   - each adds, for ky = 0..2, for each group of four channels m, for
-//     kx = 0..2, the rounded product x(oy+ky−pt, ox+kx−pl, 4m+l) ·
-//     w[(3ky+kx)·C + 4m+l], a pixel outside the image reading +0 (the
-//     zeros Im2col would write);
+//     kx = 0..2, the rounded product x(oy·s+ky−pt, ox·s+kx−pl, 4m+l) ·
+//     w[(3ky+kx)·C + 4m+l] (s the stride), a pixel outside the image
+//     reading +0 (the zeros Im2col would write);
 //   - the output is (s0+s1)+(s2+s3).
 //
 // Taking kx innermost lets the kernel load each pixel once and use it for
