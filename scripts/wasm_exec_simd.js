@@ -75,7 +75,7 @@ function simdImports() {
 		gemv: (c, a, b, m, kk, lda, ldb, ldc, load) => k.gemv(c, a, b, m, kk, lda, ldb, ldc, load),
 		col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => k.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
 		transpose: (dst, ldd, src, lds, rows, cols) => k.transpose(dst, ldd, src, lds, rows, cols),
-		conv1fwd: (y, x, w, c, h, wd, zero) => k.conv1fwd(y, x, w, c, h, wd, zero),
+		conv1fwd: (y, x, w, h, wd, zero) => k.conv1fwd(y, x, w, h, wd, zero),
 		conv1dw: (dw, x, dy, c, zero, h, w) => k.conv1dw(dw, x, dy, c, zero, h, w),
 		conv1in: (y, xp, wp, n, rs, h, w) => k.conv1in(y, xp, wp, n, rs, h, w),
 		conv1indw: (dw, xp, dy, n, rs, h, w) => k.conv1indw(dw, xp, dy, n, rs, h, w),

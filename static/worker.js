@@ -136,7 +136,7 @@ const simd = {
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) =>
       simd.kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
     transpose: (dst, ldd, src, lds, rows, cols) => simd.kernels.transpose(dst, ldd, src, lds, rows, cols),
-    conv1fwd: (y, x, w, c, h, wd, zero) => simd.kernels.conv1fwd(y, x, w, c, h, wd, zero),
+    conv1fwd: (y, x, w, h, wd, zero) => simd.kernels.conv1fwd(y, x, w, h, wd, zero),
     conv1dw: (dw, x, dy, c, zero, h, w) => simd.kernels.conv1dw(dw, x, dy, c, zero, h, w),
     conv1in: (y, xp, wp, n, rs, h, w) => simd.kernels.conv1in(y, xp, wp, n, rs, h, w),
     conv1indw: (dw, xp, dy, n, rs, h, w) => simd.kernels.conv1indw(dw, xp, dy, n, rs, h, w),

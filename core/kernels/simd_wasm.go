@@ -92,7 +92,7 @@ func simdTransposeKernel(dst unsafe.Pointer, ldd int32, src unsafe.Pointer, lds,
 //
 //go:wasmimport simd conv1fwd
 //go:noescape
-func simdConv1FwdKernel(y, x, w unsafe.Pointer, c, h, wd int32, zero unsafe.Pointer)
+func simdConv1FwdKernel(y, x, w unsafe.Pointer, h, wd int32, zero unsafe.Pointer)
 
 //go:wasmimport simd conv1dw
 //go:noescape
@@ -358,7 +358,7 @@ func simdConvOneOut(y, x, w []float32, g Conv3x3, s *scratch) bool {
 	_ = w[9*g.C-1]
 	for n := range g.N {
 		simdConv1FwdKernel(unsafe.Pointer(&y[n*img]), unsafe.Pointer(&x[n*img*g.C]), unsafe.Pointer(&w[0]),
-			int32(g.C), int32(g.H), int32(g.W), unsafe.Pointer(&zero[0]))
+			int32(g.H), int32(g.W), unsafe.Pointer(&zero[0]))
 	}
 	return true
 }
@@ -447,7 +447,7 @@ func simdConvOneOutWeights(dw, x, dy []float32, g Conv3x3, s *scratch) bool {
 	if !simdOK || g.Stride != 1 || g.C%8 != 0 {
 		return false
 	}
-	zero := s.block((g.W + 1) * g.C)
+	zero := s.block(g.W * g.C)
 	clear(zero)
 	img := g.H * g.W
 	_ = x[g.N*img*g.C-1]

@@ -37,7 +37,7 @@ function abkRun([binA, binB, which, n, reps]) {
   const calls = {
     // The VAE's last conv, one image (32 channels, 28×28): forward, its
     // 9 pixels of zeros at 6 MB (random floats here: only time counts).
-    conv1fwd: (k) => k.conv1fwd(0, MB, 4 * MB, 32, 28, 28, 6 * MB),
+    conv1fwd: (k) => k.conv1fwd(0, MB, 4 * MB, 28, 28, 6 * MB),
     // Its weight gradient: the image, dy, the row of zeros at 6 MB.
     conv1dw: (k) => k.conv1dw(0, MB, 4 * MB, 32, 6 * MB, 28, 28),
     // The first convs' weight gradients, 32 (VAE) and 16 (classifier) channels.

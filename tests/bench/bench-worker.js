@@ -47,7 +47,7 @@ self.onmessage = async (e) => {
     gemv: (c, a, b, m, k, lda, ldb, ldc, load) => kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
     col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
     transpose: (dst, ldd, src, lds, rows, cols) => kernels.transpose(dst, ldd, src, lds, rows, cols),
-    conv1fwd: (y, x, w, c, h, wd, zero) => kernels.conv1fwd(y, x, w, c, h, wd, zero),
+    conv1fwd: (y, x, w, h, wd, zero) => kernels.conv1fwd(y, x, w, h, wd, zero),
     conv1dw: (dw, x, dy, c, zero, h, w) => kernels.conv1dw(dw, x, dy, c, zero, h, w),
     conv1in: (y, xp, wp, n, rs, h, w) => kernels.conv1in(y, xp, wp, n, rs, h, w),
     conv1indw: (dw, xp, dy, n, rs, h, w) => kernels.conv1indw(dw, xp, dy, n, rs, h, w),

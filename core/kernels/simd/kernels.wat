@@ -627,7 +627,7 @@
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $s) (local.get $u))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s) (local.get $u))))
 
-  (func (export "conv1fwd") (param $y i32) (param $x i32) (param $w i32) (param $c i32)
+  (func (export "conv1fwd") (param $y i32) (param $x i32) (param $w i32)
         (param $h i32) (param $wd i32) (param $zero i32)
     (local $oy i32) (local $q0 i32) (local $ky i32) (local $row4 i32)
     (local $py i32) (local $px i32) (local $p0 i32) (local $p8 i32) (local $pw i32) (local $mo i32)
@@ -715,7 +715,7 @@
 
   ;; conv1dw adds one image's terms to the weight gradient dw (9·C floats,
   ;; C a multiple of 8): x is the image, h×wd pixels of C channels, read in
-  ;; place; dy its h×wd output gradient; zero (wd+1)·C floats of +0, read
+  ;; place; dy its h×wd output gradient; zero wd·C floats of +0, read
   ;; for a row outside the image. Each weight adds its pixels' products in
   ;; order to its old value (Im2col then gemm's order, the padding's zeros
   ;; included, so GemmTA's bits). Lanes run over 8 channels of one tap row's
@@ -918,11 +918,11 @@
   (func (export "conv1indw") (param $dw i32) (param $xp i32) (param $dy i32) (param $n i32)
         (param $rs i32) (param $h i32) (param $wd i32)
     (local $j4 i32) (local $ky i32) (local $pk i32) (local $oy i32) (local $ox i32) (local $px i32) (local $pd i32)
-    (local $ldy4 i32) (local $n4 i32)
+    (local $n4 i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $d0 v128) (local $d1 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
-    (local.set $ldy4 (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $n4 (local.get $ldy4))
+    ;; n·4 bytes: dy's pixel stride and dw's tap stride
+    (local.set $n4 (i32.shl (local.get $n) (i32.const 2)))
     (block $jdone (loop $jloop
       (br_if $jdone (i32.ge_u (local.get $j4) (local.get $n4)))
       (local.set $ky (i32.const 0))
@@ -959,7 +959,7 @@
             (local.set $s0 (local.get $s1))
             (local.set $s1 (local.get $s2))
             (local.set $px (i32.add (local.get $px) (i32.const 4)))
-            (local.set $pd (i32.add (local.get $pd) (local.get $ldy4)))
+            (local.set $pd (i32.add (local.get $pd) (local.get $n4)))
             (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
           (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
           (br $yloop)))
