@@ -321,8 +321,9 @@
   ;; the lanes run over four rows: their next four values are loaded and
   ;; transposed in registers (two rounds of interleaves), so that vector q
   ;; holds A[i..i+3, p+q], and each lane adds its row's products in order as
-  ;; t1x1 does. The last k mod 4 products of each row, and the last m mod 4
-  ;; rows, go through t1x1 itself. k must be at least 1.
+  ;; t1x1 does. gemv8 takes the rows eight at a time; the quad left over
+  ;; goes through the loop below. The last k mod 4 products of each row, and
+  ;; the last m mod 4 rows, go through t1x1 itself. k must be at least 1.
   (func $gemv (export "gemv")
         (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
         (param $lda i32) (param $ldb i32) (param $ldc i32) (param $load i32)
@@ -336,6 +337,8 @@
     (local.set $ldc4 (i32.shl (local.get $ldc) (i32.const 2)))
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (local.set $i (call $gemv8 (local.get $c) (local.get $a) (local.get $b) (local.get $m) (local.get $k)
+      (local.get $lda4) (local.get $ldb4) (local.get $ldc4) (local.get $load)))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
       (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))))
@@ -401,6 +404,104 @@
         (local.get $k) (i32.const 4) (local.get $ldb4) (local.get $load))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rloop)))
+  )
+
+  ;; gemv8 is gemv's bulk: rows eight at a time, as two quads with an
+  ;; accumulator each, and returns the number of rows done (m rounded down
+  ;; to 8). With one quad, each step of its single chain of adds waited on
+  ;; the last (four dependent adds per four products), which held a column to
+  ;; about a quarter of gemm's speed; two chains overlap. Each lane still
+  ;; adds its row's products in increasing p from its old value or +0, and
+  ;; the last k mod 4 products of each row go through t1x1.
+  (func $gemv8
+        (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
+        (param $lda4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32) (result i32)
+    (local $m8 i32) (local $k4 i32) (local $i i32) (local $p i32) (local $r i32)
+    (local $pa i32) (local $pq i32) (local $pb i32) (local $pc i32)
+    (local $s0 v128) (local $s1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $m8 (i32.and (local.get $m) (i32.const -8)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $m8)))
+      (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))))
+      (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
+      (local.set $s1 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (local.set $pb (local.get $b))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $k4)))
+        ;; B[p..p+3], broadcast, for both quads
+        (local.set $b0 (v128.load32_splat (local.get $pb)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (local.set $b1 (v128.load32_splat (local.get $pb)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (local.set $b2 (v128.load32_splat (local.get $pb)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        (local.set $b3 (v128.load32_splat (local.get $pb)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
+        ;; rows i..i+3, columns p..p+3
+        (local.set $pq (local.get $pa))
+        (local.set $r0 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r1 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r2 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r3 (v128.load (local.get $pq)))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)) (local.get $b0))))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)) (local.get $b1))))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)) (local.get $b2))))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)) (local.get $b3))))
+        ;; rows i+4..i+7
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r0 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r1 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r2 (v128.load (local.get $pq)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $lda4)))
+        (local.set $r3 (v128.load (local.get $pq)))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)) (local.get $b0))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)) (local.get $b1))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)) (local.get $b2))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)) (local.get $b3))))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $ploop)))
+      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
+      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s1))
+      ;; the last k mod 4 products of the eight rows, continuing from the sums
+      ;; just stored; pa and pb now point at column k4 of row i and row k4 of B
+      (if (i32.lt_u (local.get $k4) (local.get $k)) (then
+        (local.set $r (i32.const 0))
+        (loop $rloop
+          (call $t1x1 (local.get $pc) (local.get $pa) (local.get $pb)
+            (i32.sub (local.get $k) (local.get $k4)) (i32.const 4) (local.get $ldb4) (i32.const 1))
+          (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+          (local.set $pa (i32.add (local.get $pa) (local.get $lda4)))
+          (br_if $rloop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 8))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $iloop)))
+    (local.get $m8)
   )
 
   ;; gemv2 is gemv for two adjacent columns j and j+1 (b and c point at
