@@ -84,3 +84,21 @@ func BenchmarkConvOneInWays(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmTAWays compares, in one run, the two loop orders of the
+// SIMD128 GemmTA: each block of C's rows through every p run, or each run
+// through every block.
+func BenchmarkGemmTAWays(b *testing.B) {
+	for _, s := range benchShapes {
+		for _, way := range []struct {
+			name  string
+			outer bool
+		}{{"rows-outer", false}, {"runs-outer", true}} {
+			b.Run(s.name+"/"+way.name, func(b *testing.B) {
+				defer func(v bool) { simdTARunsOuter = v }(simdTARunsOuter)
+				simdTARunsOuter = way.outer
+				benchGemm(b, GemmTA, s.k, s.n, s.m)
+			})
+		}
+	}
+}

@@ -302,9 +302,14 @@ func simdTBBuffer(n int) ([]float32, func()) {
 
 // simdRun runs the kernels on C = A·B (or Aᵀ·B for opGemmTA), with B k×n
 // along j, in blocks of simdMC rows and equal p runs as in gemmRange; each
-// run after the first adds to C.
+// run after the first adds to C. Gemm takes each block of rows through all
+// the runs; GemmTA takes each run through all the blocks (simdRunTA).
 func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 	kc := runLen(k)
+	if o == opGemmTA && simdTARunsOuter {
+		simdRunTA(c, a, bp, m, n, k, kc, acc)
+		return
+	}
 	for i0 := 0; i0 < m; i0 += simdMC {
 		mb := min(simdMC, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
@@ -320,6 +325,29 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 			}
 			simdGemmKernel(unsafe.Pointer(&c[i0*n]), ap, unsafe.Pointer(&bp[p0*n]),
 				int32(mb), int32(n), int32(kk), int32(ars), int32(aps), int32(n), int32(n), load)
+		}
+	}
+}
+
+// simdTARunsOuter enables simdRunTA; a benchmark turns it off to compare
+// the two loop orders in one run.
+var simdTARunsOuter = true
+
+// simdRunTA is simdRun for C = Aᵀ·B (A k×m), a p run of kc at a time
+// through every block of rows. C's rows are A's columns, so a block of rows
+// taken through all the runs read simdMC floats from each of A's k rows,
+// strided across the whole matrix (7 MB for a conv's weight gradient over
+// the batch); a run is kc whole rows of A, read in order, and C (m×n) stays
+// in L2 between runs. Each element adds its runs in the same order, so the
+// bits do not change.
+func simdRunTA(c, a, bp []float32, m, n, k, kc int, acc bool) {
+	for p0 := 0; p0 < k; p0 += kc {
+		kk := min(kc, k-p0)
+		load := b32(acc || p0 > 0)
+		for i0 := 0; i0 < m; i0 += simdMC {
+			mb := min(simdMC, m-i0)
+			simdGemmKernel(unsafe.Pointer(&c[i0*n]), unsafe.Pointer(&a[p0*m+i0]), unsafe.Pointer(&bp[p0*n]),
+				int32(mb), int32(n), int32(kk), 1, int32(m), int32(n), int32(n), load)
 		}
 	}
 }
