@@ -33,6 +33,8 @@ function abkRun([binA, binB, which, n, reps]) {
     f32[i] = seed / 2 ** 32 - 0.5;
   }
   const MB = 1 << 20;
+  let image = 0;
+  const nextImage = () => (image = (image + 1) % 32);
   // Each writes at 0 and reads from 1 MB and 4 MB on; byte addresses.
   const calls = {
     // The VAE's last conv, one image (32 channels, 28×28): forward, its
@@ -40,9 +42,11 @@ function abkRun([binA, binB, which, n, reps]) {
     conv1fwd: (k) => k.conv1fwd(0, MB, 4 * MB, 28, 28, 6 * MB),
     // Its weight gradient: the image, dy, the row of zeros at 6 MB.
     conv1dw: (k) => k.conv1dw(0, MB, 4 * MB, 32, 6 * MB, 28, 28),
-    // The first convs' weight gradients, 32 (VAE) and 16 (classifier) channels.
-    conv1indw: (k) => k.conv1indw(0, MB, 4 * MB, 32, 30, 28, 28),
-    conv1indw16: (k) => k.conv1indw(0, MB, 4 * MB, 16, 30, 28, 28),
+    // The first convs' weight gradients, 32 (VAE) and 16 (classifier)
+    // channels, each call on the next of 32 images' dy (3.2 and 1.6 MB), as
+    // the layer goes through a batch: one image's dy would stay in cache.
+    conv1indw: (k) => k.conv1indw(0, MB, 4 * MB + nextImage() * 28 * 28 * 32 * 4, 32, 30, 28, 28),
+    conv1indw16: (k) => k.conv1indw(0, MB, 4 * MB + nextImage() * 28 * 28 * 16 * 4, 16, 30, 28, 28),
     // The 10-class layer at batch 32: Y = X·W (32×512 by 512×10), dW = Xᵀ·dY,
     // and dX = dY·Wᵀ after GemmTB's transpose of W (k = 10).
     gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),
