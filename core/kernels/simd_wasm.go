@@ -337,9 +337,10 @@ var simdTARunsOuter = true
 // through every block of rows. C's rows are A's columns, so a block of rows
 // taken through all the runs read simdMC floats from each of A's k rows,
 // strided across the whole matrix (7 MB for a conv's weight gradient over
-// the batch); a run is kc whole rows of A, read in order, and C (m×n) stays
-// in L2 between runs. Each element adds its runs in the same order, so the
-// bits do not change.
+// the batch); a run is kc whole rows of A, read in order, and C stays in
+// L2 between runs (a conv's weight gradient is at most 576×64 floats; a
+// dense layer's, with m·n in megabytes, has one run: k is the batch). Each
+// element adds its runs in the same order, so the bits do not change.
 func simdRunTA(c, a, bp []float32, m, n, k, kc int, acc bool) {
 	for p0 := 0; p0 < k; p0 += kc {
 		kk := min(kc, k-p0)
