@@ -110,6 +110,7 @@ try {
   const variants = altWat ? [['simd', true], ['alt', 'simd-alt.wasm']]
     : process.env.SIMD_ONLY === '1' ? [['simd', true]] : [['simd', true], ['scalar', false]];
   const out = { simd: [], scalar: [], alt: [], gsimd: [], gscalar: [], galt: [] };
+  const simdRounds = [];
   // Alternate the two so that load from elsewhere hits both alike, and
   // swap which goes first each round so neither always follows the other.
   // Even so, an A/A run (ALT_WAT the tree's own file) gave one 15 µs
@@ -122,6 +123,7 @@ try {
         : await run('kernels.wasm', ['-test.run', '^$', '-test.bench', gemms, '-test.benchtime', '100ms'], simd);
       out[key].push(...lines);
       out['g' + key].push(...glines);
+      if (key === 'simd') simdRounds.push(glines);
       if (process.env.RAW === '1') console.log([...lines, ...glines].join('\n'));
     }
   }
@@ -131,6 +133,34 @@ try {
   console.log(`GEMM GFLOP/s in a Chromium worker (median and best of ${COUNT}):`);
   for (const name of [...new Set(gs.map(([n]) => n))]) {
     console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)} (best ${best(gs, name).padStart(6)})  chromium-${other} ${median(gc, name).padStart(6)}`);
+  }
+  // The target is 25 GFLOP/s at every shape. The products the training
+  // runs are GemmConv's (the convs' blocks, Winograd and direct passes)
+  // and the dense layers' Gemm, GemmTA and GemmTB (core/nn/dense.go). The
+  // rest no layer runs: the dense layers' "/dx" form, and Gemm, GemmTA and
+  // GemmTB at conv shapes, which multiply whole column matrices; those of
+  // vae-final-conv (25,088 × 288 by one column) move 29 MB per 14 MFLOP,
+  // bound by memory bandwidth well below 25.
+  const dense = /^Gemm(TA|TB)?\/(cls-dense|cls-dense2|vae-dense|vae-dec-dense)$/;
+  const groups = [['run by training', (n) => n.startsWith('GemmConv/') || dense.test(n)],
+    ['not run by training', (n) => !n.startsWith('GemmConv/') && !dense.test(n)]];
+  for (const [label, inGroup] of groups) {
+    const names = [...new Set(gs.map(([n]) => n.replace(/^Benchmark/, '')))].filter(inGroup);
+    if (!names.length) continue;
+    const below = (stat) => names.filter((n) => Number(stat(gs, 'Benchmark' + n)) < 25);
+    console.log(`  ${label}: ${names.length} products, ${names.length - below(median).length} at >= 25 by median, ` +
+      `${names.length - below(best).length} by best; below 25 at best: ${below(best).join(' ') || 'none'}`);
+  }
+  // Each round's speed: the median, over the shapes, of its figure over
+  // the shape's best. A round near 1.00 ran while the machine let it; one
+  // near 0.5 ran in a slow spell (native runs halve in them too), and
+  // pulls the medians above down with it.
+  if (gs.length && COUNT > 1) {
+    const speed = simdRounds.map((lines) => {
+      const r = metric(lines, 'GFLOP/s').map(([n, v]) => v / Number(best(gs, n))).sort((a, b) => a - b);
+      return r.length ? r[Math.floor((r.length - 1) / 2)].toFixed(2) : 'n/a';
+    });
+    console.log(`  speed of each round against the best (median over the shapes): ${speed.join(', ')}`);
   }
   const s = metric(out.simd, 'img/s');
   const c = metric(out[other], 'img/s');
