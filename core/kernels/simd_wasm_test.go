@@ -3,6 +3,8 @@
 package kernels
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -36,6 +38,26 @@ func TestPanelConflicts(t *testing.T) {
 		{32, 256, false}, {16, 256, false}, {10, 256, false}, {3136, 256, true}} {
 		if got := panelConflicts(c.ldb, c.k); got != c.want {
 			t.Errorf("panelConflicts(%d, %d) = %v, want %v", c.ldb, c.k, got, c.want)
+		}
+	}
+}
+
+// GemmTA gives the reference bits in both of the orders simdRun can take
+// its blocks and p runs (simdTARunsOuter), so that BenchmarkGemmTAWays
+// compares two correct products: several blocks of rows, several runs.
+func TestGemmTAOrders(t *testing.T) {
+	const m, n, k = 150, 16, 600
+	rng := rand.New(rand.NewPCG(41, 42))
+	a, b, c0 := randSlice(rng, k*m), randSlice(rng, k*n), randSlice(rng, m*n)
+	defer func(v bool) { simdTARunsOuter = v }(simdTARunsOuter)
+	for _, acc := range []bool{false, true} {
+		want := append([]float32(nil), c0...)
+		refGemmTA(want, a, b, m, n, k, acc)
+		for _, outer := range []bool{false, true} {
+			simdTARunsOuter = outer
+			got := append([]float32(nil), c0...)
+			GemmTA(got, a, b, m, n, k, acc)
+			sameBits(t, fmt.Sprintf("GemmTA acc=%v runs outer=%v", acc, outer), got, want)
 		}
 	}
 }
