@@ -72,6 +72,7 @@ self.onmessage = async (e) => {
     winoin: (v, vs, d, rs, c, count) => kernels.winoin(v, vs, d, rs, c, count),
     winoout: (y, ys, m, ms, n, count) => kernels.winoout(y, ys, m, ms, n, count),
     winody: (e, es, dy, ys, n, count) => kernels.winody(e, es, dy, ys, n, count),
+    peak: (w, n) => kernels.peak(w, n), // core/kernels/peak_wasm_test.go
   };
   go.importObject.simd = imports;
   try {

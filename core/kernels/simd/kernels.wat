@@ -22,7 +22,8 @@
 ;; maxpoolbwd, addrows, sumrows; adam and rmsprop, the optimisers' updates),
 ;; which keep their own orders, described with them below; last, the
 ;; Winograd transforms winow, winoin and winoout of core/kernels/winograd.go
-;; and winody of winograd_grad.go. The tile and panel functions of gemm follow
+;; and winody of winograd_grad.go; and peak, the benchmarks' gauge of
+;; the machine's speed. The tile and panel functions of gemm follow
 ;; one pattern and were written from a small template; this text is the
 ;; source.
 (module
@@ -2691,6 +2692,43 @@
     (v128.store (local.get $o) (f32x4.sub (local.get $r0) (local.get $r1)))
     (local.set $o (i32.add (local.get $o) (local.get $es4)))
     (v128.store (local.get $o) (f32x4.neg (local.get $r1)))
+  )
+
+  ;; peak is no kernel of the trainer's: the benchmarks (bench_wasm_test.go)
+  ;; call it right after each timed product to read how fast this machine
+  ;; is running SIMD128 at that moment, since a shared host can halve its
+  ;; speed for minutes at a time. Its loop is gemm's register tile without
+  ;; the memory: n rounds, each loading two vectors of w (cycling through
+  ;; its first 16, so nothing is loop-invariant) and adding their rounded
+  ;; products with four broadcasts of w[0..3] into eight accumulators, 64
+  ;; flops. It returns lane 0 of their sum so that nothing is dead code.
+  (func (export "peak") (param $w i32) (param $n i32) (result f32)
+    (local $o i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $v0 v128) (local $v1 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $x0 (v128.load32_splat offset=0 (local.get $w)))
+    (local.set $x1 (v128.load32_splat offset=4 (local.get $w)))
+    (local.set $x2 (v128.load32_splat offset=8 (local.get $w)))
+    (local.set $x3 (v128.load32_splat offset=12 (local.get $w)))
+    (block $done (loop $round
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $v0 (v128.load offset=0 (i32.add (local.get $w) (local.get $o))))
+      (local.set $v1 (v128.load offset=16 (i32.add (local.get $w) (local.get $o))))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x0) (local.get $v0))))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x0) (local.get $v1))))
+      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x1) (local.get $v0))))
+      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x1) (local.get $v1))))
+      (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $x2) (local.get $v0))))
+      (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $x2) (local.get $v1))))
+      (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $x3) (local.get $v0))))
+      (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $x3) (local.get $v1))))
+      (local.set $o (i32.and (i32.add (local.get $o) (i32.const 32)) (i32.const 255)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $round)))
+    (f32x4.extract_lane 0 (f32x4.add
+      (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))
+      (f32x4.add (f32x4.add (local.get $a4) (local.get $a5)) (f32x4.add (local.get $a6) (local.get $a7)))))
   )
 
 )
