@@ -390,3 +390,47 @@ func TestWinogradShapePanics(t *testing.T) {
 		expectShapePanic(t, tc.name, tc.f)
 	}
 }
+
+// winoInBlock, in blocks that start and end anywhere in a tile row, gives
+// for every tile the transform of its 4×4 patch of the zero-padded image.
+func TestWinoInBlockMatchesPaddedPatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 38))
+	for _, g := range []Conv3x3{
+		{N: 2, H: 4, W: 6, C: 4, Stride: 1},
+		{N: 1, H: 2, W: 2, C: 8, Stride: 1},
+		{N: 2, H: 6, W: 4, C: 4, Stride: 1},
+		{N: 1, H: 8, W: 8, C: 16, Stride: 1},
+	} {
+		c, th, tw := g.C, g.H/2, g.W/2
+		tiles := g.N * th * tw
+		x := randSlice(rng, g.N*g.H*g.W*c)
+		pixel := func(img, yy, xx, ch int) float32 {
+			if yy < 0 || yy >= g.H || xx < 0 || xx >= g.W {
+				return 0
+			}
+			return x[((img*g.H+yy)*g.W+xx)*c+ch]
+		}
+		for _, tb := range []int{1, 3, tw + 1, tiles} {
+			vs := winoPlane(tb, c)
+			strip := randSlice(rng, winoStripLen(g)) // stale values must not leak in
+			got, want := make([]float32, 16*vs), make([]float32, 16*vs)
+			patch := make([]float32, 16*c)
+			for b0 := 0; b0 < tiles; b0 += tb {
+				nb := min(tb, tiles-b0)
+				winoInBlock(got, vs, x, g, b0, nb, strip)
+				for t0 := b0; t0 < b0+nb; t0++ {
+					img, ti, tj := t0/(th*tw), t0/tw%th, t0%tw
+					for r := range 4 {
+						for q := range 4 {
+							for ch := range c {
+								patch[(r*4+q)*c+ch] = pixel(img, 2*ti-1+r, 2*tj-1+q, ch)
+							}
+						}
+					}
+					winoIn(want[(t0-b0)*c:], vs, patch, 4*c, c, 1)
+				}
+				sameBits(t, fmt.Sprintf("%+v tiles %d..%d in blocks of %d", g, b0, b0+nb, tb), got, want)
+			}
+		}
+	}
+}

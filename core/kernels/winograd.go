@@ -161,12 +161,12 @@ func winoRange(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
 	th, tw := h/2, w/2
 	tb := winoBlockTiles(g, n)
 	lv, lm := 16*winoPlane(tb, c), 16*winoPlane(tb, n)
-	buf := s.block(lv + lm + 16*c)
-	v, m, patch := buf[:lv], buf[lv:lv+lm], buf[lv+lm:]
+	buf := s.block(lv + lm + winoStripLen(g))
+	v, m, strip := buf[:lv], buf[lv:lv+lm], buf[lv+lm:]
 	for b0 := t0; b0 < t1; b0 += tb {
 		nb := min(tb, t1-b0)
 		vs, ms := winoPlane(nb, c), winoPlane(nb, n)
-		winoInBlock(v, vs, x, g, b0, nb, patch)
+		winoInBlock(v, vs, x, g, b0, nb, strip)
 		for xi := range 16 {
 			gemmSerial(m[xi*ms:xi*ms+nb*n], v[xi*vs:xi*vs+nb*c], u[xi*c*n:(xi+1)*c*n], nb, n, c, s)
 		}
@@ -181,39 +181,53 @@ func winoRange(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
 }
 
 // winoInBlock transforms the input patches of the nb tiles from b0 into v
-// (16 planes of nb×C, vs apart): runs of tiles along a tile row straight
-// from x, border tiles one by one through patch (16·C floats), a copy of
-// their patch with zeros outside the image.
-func winoInBlock(v []float32, vs int, x []float32, g Conv3x3, b0, nb int, patch []float32) {
+// (16 planes of nb×C, vs apart). Runs of tiles inside the image along a
+// tile row read x in place. The others read strip (winoStripLen floats):
+// the four image rows under their tile row, each with a pixel of +0 left
+// and right of the image, or +0 for a row outside it. A top or bottom
+// tile row goes through it in runs; an inner row's first and last tiles
+// one at a time, with only their own pixels copied in. Before, each such
+// tile copied its 4×4 patch, zeros and pixels, in twelve calls: under
+// Node, the 28×28 conv's input transform took 1.8× its time on a padded
+// image (775 against 430 µs for a batch of 32).
+func winoInBlock(v []float32, vs int, x []float32, g Conv3x3, b0, nb int, strip []float32) {
 	c, h, w := g.C, g.H, g.W
 	th, tw := h/2, w/2
+	rs := (w + 2) * c
+	strip = strip[:4*rs]
+	clear(strip) // the pixels left and right of the image stay +0
 	for t := b0; t < b0+nb; {
 		img, ti, tj := t/(th*tw), t/tw%th, t%tw
 		base := img * h * w * c
-		if ti > 0 && ti < th-1 && tj > 0 && tj < tw-1 {
+		edgeRow := ti == 0 || ti == th-1
+		if !edgeRow && tj > 0 && tj < tw-1 {
 			run := min(tw-1-tj, b0+nb-t)
 			winoIn(v[(t-b0)*c:], vs, x[base+((2*ti-1)*w+2*tj-1)*c:], w*c, c, run)
 			t += run
 			continue
 		}
-		// The pixels of a patch row inside the image are adjacent.
-		x0 := 2*tj - 1
-		q0, q1 := max(0, -x0), min(4, w-x0)
-		for r := range 4 {
-			row := patch[r*4*c : (r+1)*4*c]
-			yy := 2*ti - 1 + r
-			if yy < 0 || yy >= h {
-				clear(row)
-				continue
-			}
-			clear(row[:q0*c])
-			copy(row[q0*c:q1*c], x[base+(yy*w+x0+q0)*c:])
-			clear(row[q1*c:])
+		run := 1
+		if edgeRow {
+			run = min(tw-tj, b0+nb-t)
 		}
-		winoIn(v[(t-b0)*c:], vs, patch, 4*c, c, 1)
-		t++
+		// The run reads image pixels 2·tj−1 to 2·(tj+run), strip columns
+		// one to the right; the columns of pixels −1 and w keep their +0.
+		q0, q1 := max(0, 2*tj-1), min(w, 2*(tj+run)+1)
+		for r := range 4 {
+			row := strip[r*rs+(q0+1)*c : r*rs+(q1+1)*c]
+			if yy := 2*ti - 1 + r; yy >= 0 && yy < h {
+				copy(row, x[base+(yy*w+q0)*c:])
+			} else {
+				clear(row)
+			}
+		}
+		winoIn(v[(t-b0)*c:], vs, strip[2*tj*c:], rs, c, run)
+		t += run
 	}
 }
+
+// winoStripLen is the length of winoInBlock's strip for geometry g.
+func winoStripLen(g Conv3x3) int { return 4 * (g.W + 2) * g.C }
 
 // gemmSerial is Gemm (C = A·B, m, n, k positive) in the calling goroutine.
 func gemmSerial(c, a, b []float32, m, n, k int, s *scratch) {

@@ -24,8 +24,9 @@ import "fmt"
 // winoGradBlockTiles is how many tiles one block of the weight gradient
 // transforms at a time: the planes of both transforms and the 16 C×n sums
 // stay within the largest forward block (two sets of 16 planes of
-// winoTileFloats/16 floats and their pads, and a patch of 16·64), so the
-// scratch the memory estimate counts covers them for up to 64 channels.
+// winoTileFloats/16 floats and their pads, and winoInBlock's strip), so
+// the scratch the memory estimate counts covers them for up to 64
+// channels at 14×14.
 func winoGradBlockTiles(g Conv3x3, n int) int {
 	return max(16, (2*winoTileFloats-16*g.C*n)/(16*(g.C+n))/16*16)
 }
@@ -67,14 +68,14 @@ func winoGradRange(dw, x, dy []float32, g Conv3x3, n, j0, j1 int, s *scratch) {
 	tiles := g.N * th * tw
 	tb := winoGradBlockTiles(g, n)
 	lv, le := 16*winoPlane(tb, c), 16*winoPlane(tb, n)
-	buf := s.block(lv + le + 16*c*n + 16*c)
+	buf := s.block(lv + le + 16*c*n + winoStripLen(g))
 	v, e := buf[:lv], buf[lv:lv+le]
-	m, patch := buf[lv+le:lv+le+16*c*n], buf[lv+le+16*c*n:]
+	m, strip := buf[lv+le:lv+le+16*c*n], buf[lv+le+16*c*n:]
 	clear(m)
 	for b0 := 0; b0 < tiles; b0 += tb {
 		nb := min(tb, tiles-b0)
 		vs, es := winoPlane(nb, c), winoPlane(nb, n)
-		winoInBlock(v, vs, x, g, b0, nb, patch)
+		winoInBlock(v, vs, x, g, b0, nb, strip)
 		// dy's blocks: runs of tiles along a tile row (no padding).
 		for t := b0; t < b0+nb; {
 			img, ti, tj := t/(th*tw), t/tw%th, t%tw

@@ -71,12 +71,13 @@ const (
 	vaeWinogradFloats = 131072
 	// kernelScratchFloats is the kernels' scratch, shared by every model:
 	// the products' packing buffers (48·256 + 64K), the largest block of
-	// Winograd tiles or im2col rows (2·16·(128·64 + 16) + 16·64: two sets
-	// of 16 planes, each padded by a cache line, and a patch; a block of
-	// the Winograd weight gradient, with its 16 C×n sums, is sized to fit
-	// in it too) and, with the SIMD128 kernels, the largest conv kernel
+	// Winograd tiles or im2col rows (2·16·(128·64 + 16) + 4·16·64: two
+	// sets of 16 planes, each padded by a cache line, and a strip of four
+	// image rows with their border, 14×14 with 64 channels; a block of the
+	// Winograd weight gradient, with its 16 C×n sums, is sized to fit in
+	// it too) and, with the SIMD128 kernels, the largest conv kernel
 	// transposed (576·64).
-	kernelScratchFloats = 12288 + 65536 + 263680 + 36864
+	kernelScratchFloats = 12288 + 65536 + 266752 + 36864
 
 	// Parameters (weights, biases, batch-norm statistics) of each model.
 	clfParams = 1660602
