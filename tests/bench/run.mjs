@@ -138,14 +138,14 @@ try {
   // machine's ceiling the kernel is.
   const sh = metric(out.gsimd, 'gauge-share');
   const gauge = metric(out.gsimd, 'gauge-GFLOP/s').map(([, v]) => v).sort((a, b) => a - b);
-  const fastest = gauge.length ? gauge[gauge.length - 1] : NaN;
+  const typical = gauge.length ? Number(median(gauge.map((v) => ['g', v]), 'g')) : NaN;
   console.log(`GEMM GFLOP/s in a Chromium worker (median and best of ${COUNT}; share: median of its share of the gauge):`);
   for (const name of [...new Set(gs.map(([n]) => n))]) {
     const share = median(sh, name) === 'n/a' ? '   n/a' : (Number(median(sh, name)) * 100).toFixed(0).padStart(5) + '%';
     console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)} (best ${best(gs, name).padStart(6)}, share ${share})  chromium-${other} ${median(gc, name).padStart(6)}`);
   }
   if (gauge.length) {
-    console.log(`  gauge (SIMD128 multiply-then-add, register tile, no memory) over the run: ${gauge[0]} to ${fastest} GFLOP/s, median ${median(gauge.map((v) => ['g', v]), 'g')}`);
+    console.log(`  gauge (SIMD128 multiply-then-add, register tile, no memory) over the run: ${gauge[0]} to ${gauge[gauge.length - 1]} GFLOP/s, median ${typical}`);
   }
   // The target is 25 GFLOP/s at every shape. The products the training
   // runs are GemmConv's (the convs' blocks, Winograd and direct passes)
@@ -161,14 +161,15 @@ try {
     const names = [...new Set(gs.map(([n]) => n.replace(/^Benchmark/, '')))].filter(inGroup);
     if (!names.length) continue;
     const below = (stat) => names.filter((n) => Number(stat(gs, 'Benchmark' + n)) < 25);
-    // share times the gauge's fastest reading: what a product would run at
-    // if its whole benchmark had run at that moment's speed (an estimate).
-    const scaled = (pairs, name) => String(Number(median(sh, name)) * fastest);
+    // share times the gauge's median reading: what a product would run at
+    // if its whole benchmark had run at the machine's usual speed (an
+    // estimate; slow spells pull the median down, not up).
+    const scaled = (pairs, name) => String(Number(median(sh, name)) * typical);
     const line = `  ${label}: ${names.length} products, ${names.length - below(median).length} at >= 25 by median, ` +
       `${names.length - below(best).length} by best`;
-    console.log(`${line}${sh.length ? `, ${names.length - below(scaled).length} by share × fastest gauge` : ''}; ` +
+    console.log(`${line}${sh.length ? `, ${names.length - below(scaled).length} by share × median gauge` : ''}; ` +
       `below 25 at best: ${below(best).join(' ') || 'none'}` +
-      (sh.length ? `; by share × fastest gauge: ${below(scaled).join(' ') || 'none'}` : ''));
+      (sh.length ? `; by share × median gauge: ${below(scaled).join(' ') || 'none'}` : ''));
   }
   // Each round's speed: the median, over the shapes, of its figure over
   // the shape's best. A round near 1.00 ran while the machine let it; one
