@@ -52,12 +52,12 @@ function abkRun([binA, binB, which, n, reps]) {
     gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),
     gemmta10: (k) => k.gemm(0, MB, 4 * MB, 512, 10, 32, 1, 512, 10, 10, 0, 0),
     gemmk10: (k) => k.gemm(0, MB, 4 * MB, 32, 512, 10, 10, 1, 512, 512, 0, 0),
-    // A block of 512 column-matrix rows of the classifier's second conv (k = 144, 16 channels).
     // A block of 512 column-matrix rows of a first conv's input gradient
     // (k = 16, 9 columns: a panel of 8 and one through gemv), and gemv alone
     // on 512 rows of the VAE's last conv (k = 288).
     gemm9: (k) => k.gemm(0, MB, 4 * MB, 512, 9, 16, 16, 1, 9, 9, 0, 0),
     gemv288: (k) => k.gemv(0, MB, 4 * MB, 512, 288, 288, 1, 1, 0),
+    // A block of 512 column-matrix rows of the classifier's second conv (k = 144, 16 channels).
     gemm144: (k) => k.gemm(0, MB, 4 * MB, 512, 16, 144, 144, 1, 16, 16, 0, 0),
   };
   const call = calls[which];

@@ -94,10 +94,14 @@ try {
     const v = values(pairs, name);
     return v.length ? String(Math.max(...v)) : 'n/a';
   };
+  // mid is the median of numbers (NaN for none).
+  const mid = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return !v.length ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : +((v[v.length / 2 - 1] + v[v.length / 2]) / 2).toPrecision(4);
+  };
   const median = (pairs, name) => {
-    const v = values(pairs, name).sort((a, b) => a - b);
-    if (!v.length) return 'n/a';
-    return String(v.length % 2 ? v[(v.length - 1) / 2] : +((v[v.length / 2 - 1] + v[v.length / 2]) / 2).toPrecision(4));
+    const v = values(pairs, name);
+    return v.length ? String(mid(v)) : 'n/a';
   };
 
   // MODEL_BENCH and KERNEL_BENCH replace the benchmark patterns of the two
@@ -137,15 +141,16 @@ try {
   // holds still while the host's speed swings, and says how near the
   // machine's ceiling the kernel is.
   const sh = metric(out.gsimd, 'gauge-share');
-  const gauge = metric(out.gsimd, 'gauge-GFLOP/s').map(([, v]) => v).sort((a, b) => a - b);
-  const typical = gauge.length ? Number(median(gauge.map((v) => ['g', v]), 'g')) : NaN;
+  const gauge = metric(out.gsimd, 'gauge-GFLOP/s').map(([, v]) => v);
+  const typical = mid(gauge);
   console.log(`GEMM GFLOP/s in a Chromium worker (median and best of ${COUNT}; share: median of its share of the gauge):`);
   for (const name of [...new Set(gs.map(([n]) => n))]) {
-    const share = median(sh, name) === 'n/a' ? '   n/a' : (Number(median(sh, name)) * 100).toFixed(0).padStart(5) + '%';
-    console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)} (best ${best(gs, name).padStart(6)}, share ${share})  chromium-${other} ${median(gc, name).padStart(6)}`);
+    const share = mid(values(sh, name));
+    const shown = Number.isNaN(share) ? '   n/a' : (share * 100).toFixed(0).padStart(5) + '%';
+    console.log(`  ${name.replace(/^Benchmark/, '').padEnd(36)} chromium-simd ${median(gs, name).padStart(6)} (best ${best(gs, name).padStart(6)}, share ${shown})  chromium-${other} ${median(gc, name).padStart(6)}`);
   }
   if (gauge.length) {
-    console.log(`  gauge (SIMD128 multiply-then-add, register tile, no memory) over the run: ${gauge[0]} to ${gauge[gauge.length - 1]} GFLOP/s, median ${typical}`);
+    console.log(`  gauge (SIMD128 multiply-then-add, register tile, no memory) over the run: ${Math.min(...gauge)} to ${Math.max(...gauge)} GFLOP/s, median ${typical}`);
   }
   // The target is 25 GFLOP/s at every shape. The products the training
   // runs are GemmConv's (the convs' blocks, Winograd and direct passes)
@@ -164,7 +169,7 @@ try {
     // share times the gauge's median reading: what a product would run at
     // if its whole benchmark had run at the machine's usual speed (an
     // estimate; slow spells pull the median down, not up).
-    const scaled = (pairs, name) => String(Number(median(sh, name)) * typical);
+    const scaled = (pairs, name) => String(mid(values(sh, name)) * typical);
     const line = `  ${label}: ${names.length} products, ${names.length - below(median).length} at >= 25 by median, ` +
       `${names.length - below(best).length} by best`;
     console.log(`${line}${sh.length ? `, ${names.length - below(scaled).length} by share × median gauge` : ''}; ` +
@@ -177,8 +182,8 @@ try {
   // pulls the medians above down with it.
   if (gs.length && COUNT > 1) {
     const speed = simdRounds.map((lines) => {
-      const r = metric(lines, 'GFLOP/s').map(([n, v]) => v / Number(best(gs, n))).sort((a, b) => a - b);
-      return r.length ? r[Math.floor((r.length - 1) / 2)].toFixed(2) : 'n/a';
+      const r = mid(metric(lines, 'GFLOP/s').map(([n, v]) => v / Number(best(gs, n))));
+      return Number.isNaN(r) ? 'n/a' : r.toFixed(2);
     });
     console.log(`  speed of each round against the best (median over the shapes): ${speed.join(', ')}`);
   }
