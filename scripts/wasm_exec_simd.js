@@ -97,10 +97,11 @@ function simdImports() {
 		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
 		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
 		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
-		winow: (u, w, c, n, adj) => k.winow(u, w, c, n, adj),
 		winoin: (v, vs, d, rs, c, count) => k.winoin(v, vs, d, rs, c, count),
-		winoout: (y, ys, m, ms, n, count) => k.winoout(y, ys, m, ms, n, count),
 		winody: (e, es, dy, ys, n, count) => k.winody(e, es, dy, ys, n, count),
+		winow43: (u, w, c, n, adj) => k.winow43(u, w, c, n, adj),
+		winoin43: (v, vs, d, rs, c, count) => k.winoin43(v, vs, d, rs, c, count),
+		winoout43: (y, ys, m, ms, n, count) => k.winoout43(y, ys, m, ms, n, count),
 		// The benchmarks' gauge of the machine's speed (core/kernels/peak_wasm_test.go).
 		peak: (w, n) => k.peak(w, n),
 	};

@@ -11,10 +11,14 @@ func avxRange(o op, c, a, b []float32, m, n, k int, acc bool, i0, i1, j0, j1 int
 	return false
 }
 
-// avxWinoIn and avxWinoOut report false: without AVX2 the Winograd
+// avxWinoIn reports false: without AVX2 the F(2×2, 3×3) input
+// transform is pure Go (or SIMD128 on js/wasm).
+func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool { return false }
+
+// avxWino43In and avxWino43Out report false: without AVX2 the F(4×4, 3×3)
 // transforms are pure Go (or SIMD128 on js/wasm).
-func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
-func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
+func avxWino43In(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
+func avxWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
 
 // avxWinoDy reports false: without AVX2 the output gradient's Winograd
 // transform is pure Go (or SIMD128 on js/wasm).

@@ -201,15 +201,15 @@ func refConv(x, w []float32, g Conv3x3, n int) (y, mag []float64) {
 
 // tileMagnitude bounds the size of the intermediate terms of the Winograd
 // tile each output belongs to: for output channel k, the sum over the
-// tile's 4×4 input patch and its channels of |x| times the largest |w| of
+// tile's 6×6 input patch and its channels of |x| times the largest |w| of
 // that channel pair. The transforms mix every value of the patch (they
 // cancel exactly only in exact arithmetic), so a large input anywhere in the
-// patch sets the scale of the rounding error of all four outputs.
+// patch sets the scale of the rounding error of all sixteen outputs.
 func tileMagnitude(x, w []float32, g Conv3x3, n int) []float64 {
 	mag := make([]float64, g.N*g.H*g.W*n)
 	for im := range g.N {
-		for ti := range g.H / 2 {
-			for tj := range g.W / 2 {
+		for ti := range wino43Tiles(g.H) {
+			for tj := range wino43Tiles(g.W) {
 				for k := range n {
 					var m float64
 					for c := range g.C {
@@ -217,18 +217,20 @@ func tileMagnitude(x, w []float32, g Conv3x3, n int) []float64 {
 						for p := range 9 {
 							wmax = math.Max(wmax, math.Abs(float64(w[(p*g.C+c)*n+k])))
 						}
-						for r := range 4 {
-							for q := range 4 {
-								yy, xx := 2*ti-1+r, 2*tj-1+q
+						for r := range 6 {
+							for q := range 6 {
+								yy, xx := 4*ti-1+r, 4*tj-1+q
 								if yy >= 0 && yy < g.H && xx >= 0 && xx < g.W {
 									m += math.Abs(float64(x[((im*g.H+yy)*g.W+xx)*g.C+c])) * wmax
 								}
 							}
 						}
 					}
-					for a := range 2 {
-						for b := range 2 {
-							mag[((im*g.H+2*ti+a)*g.W+2*tj+b)*n+k] = m
+					for a := range 4 {
+						for b := range 4 {
+							if yy, xx := 4*ti+a, 4*tj+b; yy < g.H && xx < g.W {
+								mag[((im*g.H+yy)*g.W+xx)*n+k] = m
+							}
 						}
 					}
 				}
@@ -335,7 +337,8 @@ func TestWinogradAdjointIsInputGradient(t *testing.T) {
 
 // The transforms' dispatchers (the SIMD128 kernels on js/wasm when the host
 // supplied them, AVX2 in amd64 builds with GOEXPERIMENT=simd) give the bits
-// of the pure-Go expressions.
+// of the pure-Go expressions: F(2×2, 3×3)'s input transform, which the
+// weight gradient takes, here; F(4×4, 3×3)'s below.
 func TestWinogradTransformsMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(35, 36))
 	for _, c := range []int{4, 16, 64} {
@@ -347,26 +350,42 @@ func TestWinogradTransformsMatchGo(t *testing.T) {
 			winoIn(v, vs, d, rs, c, count)
 			winoInGo(want, vs, d, rs, c, count)
 			sameBits(t, fmt.Sprintf("winoIn c=%d count=%d", c, count), v, want)
-
-			ys, ms := (2*count+3)*c, (count+1)*c
-			m := randSlice(rng, 15*ms+count*c)
-			y, wantY := make([]float32, ys+2*count*c), make([]float32, ys+2*count*c)
-			winoOut(y, ys, m, ms, c, count)
-			winoOutGo(wantY, ys, m, ms, c, count)
-			sameBits(t, fmt.Sprintf("winoOut c=%d count=%d", c, count), y, wantY)
 		}
 	}
-	// The weight transform and its adjoint, with output channels in fours
-	// (the SIMD128 kernel's lanes) and not (pure Go either way).
+}
+
+// F(4×4, 3×3)'s transforms: the input's, the output's, and the weights'
+// and their adjoint's, with output channels in fours (the SIMD128 kernel's
+// lanes) and not (pure Go either way).
+func TestWinograd43TransformsMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(39, 40))
+	for _, c := range []int{4, 16, 64} {
+		for _, count := range []int{1, 3} {
+			// Tiles side by side: patches 4c apart in d, planes c apart in v.
+			rs, vs := (4*count+5)*c, (count+2)*c
+			d := randSlice(rng, 5*rs+(4*count+2)*c)
+			v, want := make([]float32, 35*vs+count*c), make([]float32, 35*vs+count*c)
+			wino43In(v, vs, d, rs, c, count)
+			wino43InGo(want, vs, d, rs, c, count)
+			sameBits(t, fmt.Sprintf("wino43In c=%d count=%d", c, count), v, want)
+
+			ys, ms := (4*count+3)*c, (count+1)*c
+			m := randSlice(rng, 35*ms+count*c)
+			y, wantY := make([]float32, 3*ys+4*count*c), make([]float32, 3*ys+4*count*c)
+			wino43OutGo(wantY, ys, m, ms, c, count)
+			wino43Out(y, ys, m, ms, c, count) // may overwrite m
+			sameBits(t, fmt.Sprintf("wino43Out c=%d count=%d", c, count), y, wantY)
+		}
+	}
 	for _, cn := range [][2]int{{1, 4}, {3, 8}, {16, 64}, {64, 4}, {5, 6}} {
 		c, n := cn[0], cn[1]
 		w := randSlice(rng, 9*c*n)
 		for _, adjoint := range []bool{false, true} {
-			u, guard := guarded(16 * c * n)
-			winoWeights(u, w, c, n, adjoint)
-			want := make([]float32, 16*c*n)
-			winoWeightsGo(want, w, c, n, adjoint)
-			what := fmt.Sprintf("winoWeights c=%d n=%d adjoint=%v", c, n, adjoint)
+			u, guard := guarded(36 * c * n)
+			wino43Weights(u, w, c, n, adjoint)
+			want := make([]float32, 36*c*n)
+			wino43WeightsGo(want, w, c, n, adjoint)
+			what := fmt.Sprintf("wino43Weights c=%d n=%d adjoint=%v", c, n, adjoint)
 			sameBits(t, what, u, want)
 			checkGuard(t, what, guard)
 		}

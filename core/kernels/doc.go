@@ -42,12 +42,12 @@
 // forward pass to one output channel (conv_oneout.go): four partial sums
 // across channels, in a fixed order that the SIMD128 kernel keeps. Where the
 // shape allows, the layers take Winograd instead: Conv3x3Winograd,
-// F(2×2, 3×3), for the outputs and input gradients, and
+// F(4×4, 3×3), for the outputs and input gradients, and
 // Conv3x3WinogradWeightGrad, F(3×3, 2×2), for the weight gradients. Their
 // transforms are fixed expressions (with lanes across channels in SIMD128
-// exports on js/wasm, and for the forward ones in AVX2 natively) and their
-// 16 products are Gemm's and GemmTA's, so they too give the same bits
-// everywhere, though not those of the direct sums.
+// exports on js/wasm, and in AVX2 natively) and their 36 and 16 products
+// are Gemm's and GemmTA's, so they too give the same bits everywhere,
+// though not those of the direct sums.
 //
 // Matrices are dense, row-major []float32 with their dimensions passed
 // explicitly. Dimension mismatches are programmer errors and panic with

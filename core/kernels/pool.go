@@ -182,7 +182,7 @@ func (j *job) run() {
 		case opConvBwdData:
 			convBwdDataRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWino:
-			winoRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
+			wino43Range(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWinoGrad:
 			winoGradRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:

@@ -33,14 +33,9 @@ func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 // simdCol2imRows reports false: outside js/wasm col2imRows is pure Go.
 func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool { return false }
 
-// simdWinoIn and simdWinoOut report false: outside js/wasm the Winograd
-// transforms are pure Go.
-func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
-func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
-
-// simdWinoWeights reports false: outside js/wasm the Winograd weight
+// simdWinoIn reports false: outside js/wasm the F(2×2, 3×3) input
 // transform is pure Go.
-func simdWinoWeights(u, w []float32, c, n int, adjoint bool) bool { return false }
+func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool { return false }
 
 // simdWinoDy reports false: outside js/wasm the output gradient's Winograd
 // transform is pure Go.
@@ -59,3 +54,9 @@ func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }
 // simdDropoutMask reports false: outside js/wasm Dropout's mask is Go's
 // loop.
 func simdDropoutMask(mask []float32, rate, scale float32) bool { return false }
+
+// simdWino43In, simdWino43Out and simdWino43Weights report false: outside
+// js/wasm the F(4×4, 3×3) transforms run in Go.
+func simdWino43In(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
+func simdWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
+func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool         { return false }

@@ -121,24 +121,13 @@ func simdConv1InDwKernel(dw, xp, dy unsafe.Pointer, n, rs, h, w int32)
 //go:noescape
 func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, ow, pt, pl, p0, np int32)
 
-// simdWinoInKernel and simdWinoOutKernel are winoInGo and winoOutGo (in
-// winograd.go) with lanes across channels; c and n are multiples of 4,
-// count is positive and every stride counts floats.
+// simdWinoInKernel is winoInGo (in winograd.go) with lanes across
+// channels; c is a multiple of 4, count is positive and every stride counts
+// floats.
 //
 //go:wasmimport simd winoin
 //go:noescape
 func simdWinoInKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count int32)
-
-//go:wasmimport simd winoout
-//go:noescape
-func simdWinoOutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, count int32)
-
-// simdWinoWKernel is winoWeightsGo (winograd.go) with lanes across output
-// channels; n is a multiple of 4, adj 0 or 1.
-//
-//go:wasmimport simd winow
-//go:noescape
-func simdWinoWKernel(u, w unsafe.Pointer, c, n, adj int32)
 
 // simdWinoDyKernel is winoDyGo (winograd_grad.go) with lanes across
 // channels, under the same conditions.
@@ -146,6 +135,23 @@ func simdWinoWKernel(u, w unsafe.Pointer, c, n, adj int32)
 //go:wasmimport simd winody
 //go:noescape
 func simdWinoDyKernel(e unsafe.Pointer, es int32, dy unsafe.Pointer, ys, n, count int32)
+
+// simdWino43InKernel, simdWino43OutKernel and simdWino43WKernel are
+// wino43InGo, wino43OutGo and wino43WeightsGo (winograd43.go) with lanes
+// across channels (kernels.wat: winoin43, winoout43, winow43). winoout43
+// overwrites m's planes with its first pass.
+//
+//go:wasmimport simd winoin43
+//go:noescape
+func simdWino43InKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count int32)
+
+//go:wasmimport simd winoout43
+//go:noescape
+func simdWino43OutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, count int32)
+
+//go:wasmimport simd winow43
+//go:noescape
+func simdWino43WKernel(u, w unsafe.Pointer, c, n, adj int32)
 
 // simdOK is whether the host supplied the kernels.
 var simdOK = simdAvailable() != 0
@@ -521,8 +527,8 @@ func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool {
 	return true
 }
 
-// simdWinoIn and simdWinoOut run a Winograd transform on the SIMD kernels
-// and report true, or report false, having done nothing, when they are
+// simdWinoIn runs the F(2×2, 3×3) input transform on the SIMD kernels
+// and reports true, or reports false, having done nothing, when they are
 // absent. The bounds checks cover the last value the kernel reads or
 // writes.
 func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
@@ -535,31 +541,8 @@ func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
 	return true
 }
 
-func simdWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
-	if !simdOK {
-		return false
-	}
-	_ = y[2*(count-1)*n+ys+2*n-1]
-	_ = m[(count-1)*n+15*ms+n-1]
-	simdWinoOutKernel(unsafe.Pointer(&y[0]), int32(ys), unsafe.Pointer(&m[0]), int32(ms), int32(n), int32(count))
-	return true
-}
-
-// simdWinoWeights runs winoWeights on the SIMD kernels and reports true,
-// or reports false, having done nothing, when they are absent or n is not
-// a multiple of 4. c and n are positive; the caller checked the lengths.
-func simdWinoWeights(u, w []float32, c, n int, adjoint bool) bool {
-	if !simdOK || n%4 != 0 || c <= 0 || n <= 0 {
-		return false
-	}
-	_ = u[16*c*n-1]
-	_ = w[9*c*n-1]
-	simdWinoWKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), b32(adjoint))
-	return true
-}
-
 // simdWinoDy runs the output gradient's Winograd transform on the SIMD
-// kernels, as simdWinoOut runs the output's.
+// kernels, as simdWinoIn runs the input's.
 func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool {
 	if !simdOK {
 		return false
@@ -567,5 +550,42 @@ func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool {
 	_ = e[(count-1)*n+15*es+n-1]
 	_ = dy[2*(count-1)*n+ys+2*n-1]
 	simdWinoDyKernel(unsafe.Pointer(&e[0]), int32(es), unsafe.Pointer(&dy[0]), int32(ys), int32(n), int32(count))
+	return true
+}
+
+// simdWino43In and simdWino43Out run an F(4×4, 3×3) transform on the SIMD
+// kernels and report true, or report false, having done nothing, when they
+// are absent. c or n is a multiple of 4 (WinogradOK). simdWino43Out
+// overwrites m's planes.
+func simdWino43In(v []float32, vs int, d []float32, rs, c, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = v[(count-1)*c+35*vs+c-1]
+	_ = d[4*(count-1)*c+5*rs+6*c-1]
+	simdWino43InKernel(unsafe.Pointer(&v[0]), int32(vs), unsafe.Pointer(&d[0]), int32(rs), int32(c), int32(count))
+	return true
+}
+
+func simdWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = y[4*(count-1)*n+3*ys+4*n-1]
+	_ = m[(count-1)*n+35*ms+n-1]
+	simdWino43OutKernel(unsafe.Pointer(&y[0]), int32(ys), unsafe.Pointer(&m[0]), int32(ms), int32(n), int32(count))
+	return true
+}
+
+// simdWino43Weights runs wino43Weights on the SIMD kernels and reports
+// true, or reports false, having done nothing, when they are absent or n is
+// not a multiple of 4. c and n are positive; the caller checked the lengths.
+func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool {
+	if !simdOK || n%4 != 0 || c <= 0 || n <= 0 {
+		return false
+	}
+	_ = u[36*c*n-1]
+	_ = w[9*c*n-1]
+	simdWino43WKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), b32(adjoint))
 	return true
 }

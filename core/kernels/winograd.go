@@ -2,51 +2,51 @@ package kernels
 
 import "fmt"
 
-// Winograd F(2×2, 3×3) convolution. A stride-1 3x3
-// convolution computes each 2×2 block of output pixels from a 4×4 patch of
-// input: Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A. Summed over input channels, the
-// 16 element-wise products become 16 matrix products of tiles×C by C×n,
-// 4 multiplies per output pixel and channel pair instead of 9, so the
-// products do 2.25 times less work than im2col's. On js/wasm, where the
-// products already run at the SIMD128 kernels' peak (a multiply and an add
-// per lane, no fusing), this is what lets a convolution go faster at all.
+// Winograd convolution: the layers' stride-1 3×3 convolutions where the
+// shape allows (WinogradOK). The forward pass and the input gradient take
+// F(4×4, 3×3) (winograd43.go), through Conv3x3Winograd and the transformed
+// kernels of WinogradWeights and WinogradAdjointWeights; the weight
+// gradient takes F(3×3, 2×2) (winograd_grad.go), which reads the inputs
+// through this file's F(2×2, 3×3) input transform, winoInBlock.
 //
-// The result is not the bits of Im2col then Gemm (it rounds different sums
-// of the same terms; TestWinogradMatchesDirect bounds the difference). It
-// is fixed bits of its own, on every platform: the transforms are fixed
-// expressions of adds, subtracts and halvings, computed per channel (lanes
-// across channels in the SIMD128 and AVX2 versions, never across terms),
-// and the products are Gemm's. Layers use it for the forward pass, in
-// training too, and for the input gradient (WinogradAdjointWeights); the
-// weight gradient has its own Winograd form (winograd_grad.go).
+// The results are not the bits of Im2col then Gemm (they round different
+// sums of the same terms; TestWinogradMatchesDirect bounds the
+// difference). They are fixed bits of their own, on every platform: the
+// transforms are fixed expressions, computed per channel (lanes across
+// channels in the SIMD128 and AVX2 versions, never across terms), and the
+// products are Gemm's and GemmTA's. On js/wasm, where the products already
+// run near the SIMD128 kernels' peak (a multiply and an add per lane, no
+// fusing), fewer products is what lets a convolution go faster at all.
 
-// winoTileFloats bounds one block's transformed tiles (16 planes of
+// winoTileFloats bounds one block's transformed tiles (36 or 16 planes of
 // tiles×max(C, n)): 512 KiB, which stays in L2 between the transform and
 // the products that read it. Blocks of 128 tiles of 64 channels ran the
 // products 10% faster than blocks of 64 under Node.
 const winoTileFloats = 128 << 10
 
-// WinogradOK reports whether Conv3x3Winograd takes geometry g with n output
-// channels: stride 1, an even height and width (whole 2×2 tiles) and
-// channel counts that are multiples of 4 (whole SIMD128 lanes).
+// WinogradOK reports whether Conv3x3Winograd and Conv3x3WinogradWeightGrad
+// take geometry g with n output channels: stride 1, an even height and
+// width (the weight gradient's whole 2×2 tiles; the forward pass's 4×4
+// tiles may reach past the image) and channel counts that are multiples of
+// 4 (whole SIMD128 lanes).
 func WinogradOK(g Conv3x3, n int) bool {
 	return g.Stride == 1 && g.N > 0 && g.H > 0 && g.W > 0 && g.H%2 == 0 && g.W%2 == 0 &&
 		g.C > 0 && g.C%4 == 0 && n > 0 && n%4 == 0
 }
 
 // WinogradWeightsLen is the length of the transformed kernel of a
-// convolution from c to n channels: 16 planes of c×n.
-func WinogradWeightsLen(c, n int) int { return 16 * c * n }
+// convolution from c to n channels: F(4×4, 3×3)'s 36 planes of c×n.
+func WinogradWeightsLen(c, n int) int { return 36 * c * n }
 
-// WinogradWeights sets u (16 planes of c×n) to G g Gᵀ for every pair of
-// channels, from w, a Keras kernel [3,3,c,n]. G's rows are (1,0,0),
-// (½,½,½), (½,−½,½) and (0,0,1).
+// WinogradWeights sets u (36 planes of c×n) to F(4×4, 3×3)'s G g Gᵀ for
+// every pair of channels, from w, a Keras kernel [3,3,c,n] (wino43G gives
+// G).
 func WinogradWeights(u, w []float32, c, n int) {
-	checkLen("WinogradWeights", u, 16*c*n, w, 9*c*n, nil, 0)
-	winoWeights(u, w, c, n, false)
+	checkLen("WinogradWeights", u, 36*c*n, w, 9*c*n, nil, 0)
+	wino43Weights(u, w, c, n, false)
 }
 
-// WinogradAdjointWeights sets u (16 planes of n×c) to the transform of the
+// WinogradAdjointWeights sets u (36 planes of n×c) to the transform of the
 // adjoint of w, a Keras kernel [3,3,c,n]: the kernel [3,3,n,c] whose entry
 // (kh, kw, k, ch) is w's (2−kh, 2−kw, ch, k). With stride 1 and "same"
 // padding, input pixel (y, x) meets output pixel (y−kh+1, x−kw+1) through
@@ -54,61 +54,8 @@ func WinogradWeights(u, w []float32, c, n int) {
 // convolution of dy with the mirrored taps and swapped channels:
 // Conv3x3Winograd(dx, dy, u, Conv3x3{N, H, W, C: n, Stride: 1}, c).
 func WinogradAdjointWeights(u, w []float32, c, n int) {
-	checkLen("WinogradAdjointWeights", u, 16*c*n, w, 9*c*n, nil, 0)
-	winoWeights(u, w, c, n, true)
-}
-
-// winoWeights is WinogradWeights, or with adjoint WinogradAdjointWeights:
-// on the SIMD128 kernels where present (winow, the same expressions with
-// lanes across output channels; Go took about 90 ns a channel pair in
-// wasm), else winoWeightsGo.
-func winoWeights(u, w []float32, c, n int, adjoint bool) {
-	if !simdWinoWeights(u, w, c, n, adjoint) {
-		winoWeightsGo(u, w, c, n, adjoint)
-	}
-}
-
-func winoWeightsGo(u, w []float32, c, n int, adjoint bool) {
-	for ch := range c {
-		for k := range n {
-			var g [3][3]float32
-			for kh := range 3 {
-				for kw := range 3 {
-					if adjoint {
-						g[kh][kw] = w[(((2-kh)*3+2-kw)*c+ch)*n+k]
-					} else {
-						g[kh][kw] = w[((kh*3+kw)*c+ch)*n+k]
-					}
-				}
-			}
-			o := ch*n + k
-			if adjoint {
-				o = k*c + ch
-			}
-			winoKernel(u, &g, o, c*n)
-		}
-	}
-}
-
-// winoKernel stores G g Gᵀ of one channel pair at u[o], u[o+plane], ...:
-// entry (i, j) of the 4×4 result in plane 4i+j.
-func winoKernel(u []float32, g *[3][3]float32, o, plane int) {
-	var t [4][3]float32 // G·g
-	for kw := range 3 {
-		g0, g1, g2 := g[0][kw], g[1][kw], g[2][kw]
-		t[0][kw] = g0
-		t[1][kw] = (g0 + g1 + g2) * 0.5
-		t[2][kw] = (g0 - g1 + g2) * 0.5
-		t[3][kw] = g2
-	}
-	for i := range 4 {
-		t0, t1, t2 := t[i][0], t[i][1], t[i][2]
-		q := o + 4*i*plane
-		u[q] = t0
-		u[q+plane] = (t0 + t1 + t2) * 0.5
-		u[q+2*plane] = (t0 - t1 + t2) * 0.5
-		u[q+3*plane] = t2
-	}
+	checkLen("WinogradAdjointWeights", u, 36*c*n, w, 9*c*n, nil, 0)
+	wino43Weights(u, w, c, n, true)
 }
 
 // winoPlanePad floats (one 64-byte line) separate a block's transformed
@@ -124,11 +71,6 @@ const winoPlanePad = 16
 // nb tiles of c channels.
 func winoPlane(nb, c int) int { return nb*c + winoPlanePad }
 
-// winoBlockTiles is how many tiles one block transforms at a time.
-func winoBlockTiles(g Conv3x3, n int) int {
-	return max(16, winoTileFloats/(16*max(g.C, n))/16*16)
-}
-
 // Conv3x3Winograd sets y (N×H×W×n, NHWC) to the convolution of x
 // (N×H×W×C) with the kernel whose transform WinogradWeights left in u,
 // without bias. g must satisfy WinogradOK. Conv3x3Winograd panics with
@@ -138,46 +80,19 @@ func Conv3x3Winograd(y, x, u []float32, g Conv3x3, n int) {
 		panic(fmt.Errorf("%w: Conv3x3Winograd takes stride 1, an even height and width and channels in fours; got %+v to %d channels",
 			ErrShape, g, n))
 	}
-	checkLen("Conv3x3Winograd", y, g.N*g.H*g.W*n, x, g.N*g.H*g.W*g.C, u, 16*g.C*n)
-	tiles := g.N * (g.H / 2) * (g.W / 2)
-	np := parts(tiles * 36 * g.C * n)
+	checkLen("Conv3x3Winograd", y, g.N*g.H*g.W*n, x, g.N*g.H*g.W*g.C, u, 36*g.C*n)
+	tiles := g.N * wino43Tiles(g.H) * wino43Tiles(g.W)
+	np := parts(tiles * 144 * g.C * n)
 	if np == 1 {
 		s := scratchPool.get()
-		winoRange(y, x, u, g, n, 0, tiles, s)
+		wino43Range(y, x, u, g, n, 0, tiles, s)
 		scratchPool.put(s)
 		return
 	}
 	j := getJob(opWino)
 	j.c, j.a, j.b, j.g, j.n = y, x, u, g, n
-	j.split(tiles, winoBlockTiles(g, n), 1, np)
+	j.split(tiles, wino43BlockTiles(g, n), 1, np)
 	j.exec(np)
-}
-
-// winoRange computes the output tiles [t0,t1) (tile t is image t/(H/2·W/2),
-// then row-major 2×2 blocks), a block of tiles at a time: transform their
-// inputs, run the 16 products, transform the results back.
-func winoRange(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
-	c, h, w := g.C, g.H, g.W
-	th, tw := h/2, w/2
-	tb := winoBlockTiles(g, n)
-	lv, lm := 16*winoPlane(tb, c), 16*winoPlane(tb, n)
-	buf := s.block(lv + lm + winoStripLen(g))
-	v, m, strip := buf[:lv], buf[lv:lv+lm], buf[lv+lm:]
-	for b0 := t0; b0 < t1; b0 += tb {
-		nb := min(tb, t1-b0)
-		vs, ms := winoPlane(nb, c), winoPlane(nb, n)
-		winoInBlock(v, vs, x, g, b0, nb, strip)
-		for xi := range 16 {
-			gemmSerial(m[xi*ms:xi*ms+nb*n], v[xi*vs:xi*vs+nb*c], u[xi*c*n:(xi+1)*c*n], nb, n, c, s)
-		}
-		// Output: runs of tiles along a tile row.
-		for t := b0; t < b0+nb; {
-			img, ti, tj := t/(th*tw), t/tw%th, t%tw
-			run := min(tw-tj, b0+nb-t)
-			winoOut(y[(img*h*w+2*ti*w+2*tj)*n:], w*n, m[(t-b0)*n:], ms, n, run)
-			t += run
-		}
-	}
 }
 
 // winoInBlock transforms the input patches of the nb tiles from b0 into v
@@ -236,18 +151,12 @@ func gemmSerial(c, a, b []float32, m, n, k int, s *scratch) {
 	}
 }
 
-// winoIn and winoOut run the transforms on the SIMD128 kernels (js/wasm)
-// or AVX2 (amd64 with GOEXPERIMENT=simd) when present, which compute the
-// same expressions lane by lane.
+// winoIn runs the transform on the SIMD128 kernels (js/wasm) or AVX2
+// (amd64 with GOEXPERIMENT=simd) when present, which compute the same
+// expressions lane by lane.
 func winoIn(v []float32, vs int, d []float32, rs, c, count int) {
 	if !simdWinoIn(v, vs, d, rs, c, count) && !avxWinoIn(v, vs, d, rs, c, count) {
 		winoInGo(v, vs, d, rs, c, count)
-	}
-}
-
-func winoOut(y []float32, ys int, m []float32, ms, n, count int) {
-	if !simdWinoOut(y, ys, m, ms, n, count) && !avxWinoOut(y, ys, m, ms, n, count) {
-		winoOutGo(y, ys, m, ms, n, count)
 	}
 }
 
@@ -280,32 +189,6 @@ func winoInChannels(v []float32, vs int, d []float32, rs, c, ch0 int) {
 			v[o+vs] = t1 + t2
 			v[o+2*vs] = t2 - t1
 			v[o+3*vs] = t1 - t3
-		}
-	}
-}
-
-// winoOutGo is the output transform of count tiles side by side: plane
-// ξ = 4i+j of tile t's products is m[t·n + ξ*ms + k]; its 2×2 pixels
-// Aᵀ m A go to y[2t·n + a*ys + b*n + k].
-func winoOutGo(y []float32, ys int, m []float32, ms, n, count int) {
-	for tile := range count {
-		winoOutChannels(y[2*tile*n:], ys, m[tile*n:], ms, n, 0)
-	}
-}
-
-// winoOutChannels transforms channels [k0,n) of one tile. Aᵀ's rows are
-// (1,1,1,0) and (0,1,−1,−1); it runs over i first, then j.
-func winoOutChannels(y []float32, ys int, m []float32, ms, n, k0 int) {
-	for k := k0; k < n; k++ {
-		var s [2][4]float32
-		for j := range 4 {
-			m0, m1, m2, m3 := m[j*ms+k], m[(4+j)*ms+k], m[(8+j)*ms+k], m[(12+j)*ms+k]
-			s[0][j] = m0 + m1 + m2
-			s[1][j] = m1 - m2 - m3
-		}
-		for a := range 2 {
-			y[a*ys+k] = s[a][0] + s[a][1] + s[a][2]
-			y[a*ys+n+k] = s[a][1] - s[a][2] - s[a][3]
 		}
 	}
 }

@@ -7,10 +7,9 @@ import (
 	"simd/archsimd"
 )
 
-// avxWinoIn and avxWinoOut are winoInGo and winoOutGo on AVX2 (when avxOK),
-// with lanes across eight channels and the pure-Go expressions for the
-// rest: adds and subtracts only, one IEEE operation per Go operation, so
-// the same bits.
+// avxWinoIn is winoInGo on AVX2 (when avxOK), with lanes across eight
+// channels and the pure-Go expressions for the rest: adds and subtracts
+// only, one IEEE operation per Go operation, so the same bits.
 func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
 	if !avxOK {
 		return false
@@ -34,30 +33,6 @@ func avxWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
 			}
 		}
 		winoInChannels(v, vs, d, rs, c, ch)
-	}
-	return true
-}
-
-func avxWinoOut(y []float32, ys int, m []float32, ms, n, count int) bool {
-	if !avxOK {
-		return false
-	}
-	for tile := range count {
-		y, m := y[2*tile*n:], m[tile*n:]
-		k := 0
-		for ; k+8 <= n; k += 8 {
-			var s0, s1 [4]archsimd.Float32x8
-			for j := range 4 {
-				m0, m1, m2, m3 := load8(m, j*ms+k), load8(m, (4+j)*ms+k), load8(m, (8+j)*ms+k), load8(m, (12+j)*ms+k)
-				s0[j] = m0.Add(m1).Add(m2)
-				s1[j] = m1.Sub(m2).Sub(m3)
-			}
-			store8(y, k, s0[0].Add(s0[1]).Add(s0[2]))
-			store8(y, n+k, s0[1].Sub(s0[2]).Sub(s0[3]))
-			store8(y, ys+k, s1[0].Add(s1[1]).Add(s1[2]))
-			store8(y, ys+n+k, s1[1].Sub(s1[2]).Sub(s1[3]))
-		}
-		winoOutChannels(y, ys, m, ms, n, k)
 	}
 	return true
 }

@@ -5,13 +5,15 @@ import "fmt"
 // The weight gradient by Winograd's F(3×3, 2×2). Over one 2×2 block of
 // output pixels, tap (kh, kw) of the weight gradient adds dy's 2×2 values
 // times the 4×4 input patch the forward pass reads, shifted by the tap: a
-// 2×2 correlation with 3×3 outputs. The forward F(2×2, 3×3) and this one
-// share their trilinear form, so the same matrices serve, in other roles:
+// 2×2 correlation with 3×3 outputs. F(2×2, 3×3) and this one share their
+// trilinear form, so the same matrices serve, in other roles:
 //
 //	dw = Gᵀ[(A e Aᵀ) ⊙ (Bᵀ d B)]G
 //
-// with d the input patch (its transform is the forward pass's, winoIn), e
-// the block of dy and A = (Aᵀ)ᵀ, G and Bᵀ those of winograd.go. Summed over
+// with d the input patch (its transform is F(2×2, 3×3)'s, winoIn), e the
+// block of dy, Bᵀ winoInChannels' and G and Aᵀ F(2×2, 3×3)'s: G's rows
+// (1,0,0), (½,½,½), (½,−½,½) and (0,0,1), Aᵀ's (1,1,1,0) and (0,1,−1,−1)
+// (winoGradOut and winoDyGo use them). Summed over
 // all tiles and images, the 16 element-wise products become 16 products
 // (C×tiles)·(tiles×n), GemmTA with a long k, and the transform back to 3×3
 // taps is done once per call. That is 16 multiplies per tile and channel
@@ -23,10 +25,9 @@ import "fmt"
 
 // winoGradBlockTiles is how many tiles one block of the weight gradient
 // transforms at a time: the planes of both transforms and the 16 C×n sums
-// stay within the largest forward block (two sets of 16 planes of
-// winoTileFloats/16 floats and their pads, and winoInBlock's strip), so
-// the scratch the memory estimate counts covers them for up to 64
-// channels at 14×14.
+// stay within two sets of 16 planes of winoTileFloats/16 floats (and their
+// pads, and winoInBlock's strip), which the memory estimate counts as the
+// kernels' scratch for up to 64 channels at 14×14.
 func winoGradBlockTiles(g Conv3x3, n int) int {
 	return max(16, (2*winoTileFloats-16*g.C*n)/(16*(g.C+n))/16*16)
 }

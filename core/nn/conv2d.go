@@ -71,7 +71,7 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		l.x = x
 	}
 	if kernels.WinogradOK(g, l.Out) {
-		// The 2.25× cheaper Winograd products where the shape allows (the
+		// Winograd's 4× cheaper products where the shape allows (the
 		// same choice on every platform, so the same bits); the kernel's
 		// transform is redone per call, a small cost next to the
 		// products, so it can never be stale.

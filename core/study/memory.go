@@ -63,20 +63,21 @@ const (
 	// encoder's (32 + 32 + 12,544 + 2·62,720 + 25,088 + 2·12,544).
 	vaeTrainFloats = 60 + 824 + 40 + 40 + 64 + 113700 + 188224
 
-	// Per model, whatever the batch: the Winograd transforms of the kernels
-	// of the convs that take them (16·(16·16 + 16·64 + 64·64) in the
-	// classifier, 16·2·64·64 in the VAE's encoder); a model in training
-	// also holds those of their adjoints, for the input gradients.
-	clfWinogradFloats = 86016
-	vaeWinogradFloats = 131072
+	// Per model, whatever the batch: the F(4×4, 3×3) Winograd transforms
+	// of the kernels of the convs that take them (36·(16·16 + 16·64 +
+	// 64·64) in the classifier, 36·2·64·64 in the VAE's encoder); a model in
+	// training also holds those of their adjoints, for the input gradients.
+	clfWinogradFloats = 193536
+	vaeWinogradFloats = 294912
 	// kernelScratchFloats is the kernels' scratch, shared by every model:
 	// the products' packing buffers (48·256 + 64K), the largest block of
-	// Winograd tiles or im2col rows (2·16·(128·64 + 16) + 4·16·64: two
-	// sets of 16 planes, each padded by a cache line, and a strip of four
-	// image rows with their border, 14×14 with 64 channels; a block of the
-	// Winograd weight gradient, with its 16 C×n sums, is sized to fit in
-	// it too) and, with the SIMD128 kernels, the largest conv kernel
-	// transposed (576·64).
+	// Winograd tiles or im2col rows (a block of the Winograd weight
+	// gradient, 2·16·(96·64 + 16) + 16·64·64 + 4·16·64: two sets of 16
+	// planes of tiles, each padded by a cache line, the 16 C×n sums and a
+	// strip of four image rows with their border, 14×14 with 64 channels;
+	// the forward pass's 36 planes, at most 2·36·(224·16 + 16) + 6·30·16 +
+	// 16·16 for the 28×28 conv, fit in it too) and, with the SIMD128
+	// kernels, the largest conv kernel transposed (576·64).
 	kernelScratchFloats = 12288 + 65536 + 266752 + 36864
 
 	// Parameters (weights, biases, batch-norm statistics) of each model.
