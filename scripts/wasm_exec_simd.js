@@ -97,11 +97,10 @@ function simdImports() {
 		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
 		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
 		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
-		winoin: (v, vs, d, rs, c, count) => k.winoin(v, vs, d, rs, c, count),
-		winody: (e, es, dy, ys, n, count) => k.winody(e, es, dy, ys, n, count),
 		winow43: (u, w, c, n, adj) => k.winow43(u, w, c, n, adj),
 		winoin43: (v, vs, d, rs, c, count) => k.winoin43(v, vs, d, rs, c, count),
 		winoout43: (y, ys, m, ms, n, count) => k.winoout43(y, ys, m, ms, n, count),
+		winody43: (e, es, dy, ys, n, count) => k.winody43(e, es, dy, ys, n, count),
 		// The benchmarks' gauge of the machine's speed (core/kernels/peak_wasm_test.go).
 		peak: (w, n) => k.peak(w, n),
 	};

@@ -161,11 +161,10 @@ const simd = {
     lrelubwd: (dx, g, x, n, alpha) => simd.kernels.lrelubwd(dx, g, x, n, alpha),
     maxpool: (y, arg, x, n, h, w, c) => simd.kernels.maxpool(y, arg, x, n, h, w, c),
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => simd.kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
-    winoin: (v, vs, d, rs, c, count) => simd.kernels.winoin(v, vs, d, rs, c, count),
-    winody: (e, es, dy, ys, n, count) => simd.kernels.winody(e, es, dy, ys, n, count),
     winow43: (u, w, c, n, adj) => simd.kernels.winow43(u, w, c, n, adj),
     winoin43: (v, vs, d, rs, c, count) => simd.kernels.winoin43(v, vs, d, rs, c, count),
     winoout43: (y, ys, m, ms, n, count) => simd.kernels.winoout43(y, ys, m, ms, n, count),
+    winody43: (e, es, dy, ys, n, count) => simd.kernels.winody43(e, es, dy, ys, n, count),
   },
 };
 

@@ -176,7 +176,7 @@ func BenchmarkGemmConv(b *testing.B) {
 		switch {
 		case WinogradOK(g, n):
 			adj := Conv3x3{N: g.N, H: g.H, W: g.W, C: n, Stride: 1}
-			tf, td, tw := wino43BlockTiles(g, n), wino43BlockTiles(adj, g.C), winoGradBlockTiles(g, n)
+			tf, td, tw := wino43BlockTiles(g, n), wino43BlockTiles(adj, g.C), wino43GradBlockTiles(g, n)
 			b.Run(s.name+"/wino-fwd", func(b *testing.B) { benchGemm(b, Gemm, tf, n, g.C) })
 			b.Run(s.name+"/wino-dx", func(b *testing.B) { benchGemm(b, Gemm, td, g.C, n) })
 			b.Run(s.name+"/wino-dw", func(b *testing.B) { benchGemmAcc(b, GemmTA, g.C, n, tw) })

@@ -20,6 +20,8 @@ var convShapes = []struct {
 	{Conv3x3{N: 9, H: 28, W: 28, C: 1, Stride: 1}, 16},
 	{Conv3x3{N: 5, H: 14, W: 14, C: 64, Stride: 1}, 64},
 	{Conv3x3{N: 4, H: 14, W: 14, C: 16, Stride: 1}, 8},
+	// Winograd with tiles that reach past the image by 1 and 3 pixels.
+	{Conv3x3{N: 2, H: 7, W: 9, C: 4, Stride: 1}, 8},
 	{Conv3x3{N: 3, H: 28, W: 28, C: 32, Stride: 1}, 1},
 	// One output channel: stride 1 takes the adjoint convolution for the
 	// input gradient, stride 2 the column gradient.
@@ -337,24 +339,7 @@ func TestWinogradAdjointIsInputGradient(t *testing.T) {
 
 // The transforms' dispatchers (the SIMD128 kernels on js/wasm when the host
 // supplied them, AVX2 in amd64 builds with GOEXPERIMENT=simd) give the bits
-// of the pure-Go expressions: F(2×2, 3×3)'s input transform, which the
-// weight gradient takes, here; F(4×4, 3×3)'s below.
-func TestWinogradTransformsMatchGo(t *testing.T) {
-	rng := rand.New(rand.NewPCG(35, 36))
-	for _, c := range []int{4, 16, 64} {
-		for _, count := range []int{1, 3} {
-			// Tiles side by side: patches 2c apart in d, planes c apart in v.
-			rs, vs := (2*count+5)*c, (count+2)*c
-			d := randSlice(rng, 3*rs+(2*count+2)*c)
-			v, want := make([]float32, 15*vs+count*c), make([]float32, 15*vs+count*c)
-			winoIn(v, vs, d, rs, c, count)
-			winoInGo(want, vs, d, rs, c, count)
-			sameBits(t, fmt.Sprintf("winoIn c=%d count=%d", c, count), v, want)
-		}
-	}
-}
-
-// F(4×4, 3×3)'s transforms: the input's, the output's, and the weights'
+// of the pure-Go expressions: the input's, the output's, and the weights'
 // and their adjoint's, with output channels in fours (the SIMD128 kernel's
 // lanes) and not (pure Go either way).
 func TestWinograd43TransformsMatchGo(t *testing.T) {
@@ -399,7 +384,6 @@ func TestWinogradShapePanics(t *testing.T) {
 		name string
 		f    func()
 	}{
-		{"odd width", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 3, C: 4, Stride: 1}, 4) }},
 		{"stride 2", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 2}, 4) }},
 		{"three channels", func() { Conv3x3Winograd(y, x, u, Conv3x3{N: 1, H: 4, W: 4, C: 3, Stride: 1}, 4) }},
 		{"short y", func() { Conv3x3Winograd(y[:63], x, u, g, 4) }},
@@ -410,17 +394,19 @@ func TestWinogradShapePanics(t *testing.T) {
 	}
 }
 
-// winoInBlock, in blocks that start and end anywhere in a tile row, gives
-// for every tile the transform of its 4×4 patch of the zero-padded image.
-func TestWinoInBlockMatchesPaddedPatches(t *testing.T) {
+// wino43InBlock, in blocks that start and end anywhere in a tile row,
+// gives for every tile the transform of its 6×6 patch of the zero-padded
+// image, with inner and border tiles, and tiles that reach past the image.
+func TestWino43InBlockMatchesPaddedPatches(t *testing.T) {
 	rng := rand.New(rand.NewPCG(37, 38))
 	for _, g := range []Conv3x3{
 		{N: 2, H: 4, W: 6, C: 4, Stride: 1},
 		{N: 1, H: 2, W: 2, C: 8, Stride: 1},
-		{N: 2, H: 6, W: 4, C: 4, Stride: 1},
-		{N: 1, H: 8, W: 8, C: 16, Stride: 1},
+		{N: 2, H: 7, W: 5, C: 4, Stride: 1},
+		{N: 1, H: 14, W: 14, C: 4, Stride: 1},
+		{N: 1, H: 16, W: 20, C: 8, Stride: 1},
 	} {
-		c, th, tw := g.C, g.H/2, g.W/2
+		c, th, tw := g.C, wino43Tiles(g.H), wino43Tiles(g.W)
 		tiles := g.N * th * tw
 		x := randSlice(rng, g.N*g.H*g.W*c)
 		pixel := func(img, yy, xx, ch int) float32 {
@@ -431,22 +417,22 @@ func TestWinoInBlockMatchesPaddedPatches(t *testing.T) {
 		}
 		for _, tb := range []int{1, 3, tw + 1, tiles} {
 			vs := winoPlane(tb, c)
-			strip := randSlice(rng, winoStripLen(g)) // stale values must not leak in
-			got, want := make([]float32, 16*vs), make([]float32, 16*vs)
-			patch := make([]float32, 16*c)
+			strip := randSlice(rng, wino43StripLen(g)) // stale values must not leak in
+			got, want := make([]float32, 36*vs), make([]float32, 36*vs)
+			patch := make([]float32, 36*c)
 			for b0 := 0; b0 < tiles; b0 += tb {
 				nb := min(tb, tiles-b0)
-				winoInBlock(got, vs, x, g, b0, nb, strip)
+				wino43InBlock(got, vs, x, g, b0, nb, strip)
 				for t0 := b0; t0 < b0+nb; t0++ {
 					img, ti, tj := t0/(th*tw), t0/tw%th, t0%tw
-					for r := range 4 {
-						for q := range 4 {
+					for r := range 6 {
+						for q := range 6 {
 							for ch := range c {
-								patch[(r*4+q)*c+ch] = pixel(img, 2*ti-1+r, 2*tj-1+q, ch)
+								patch[(r*6+q)*c+ch] = pixel(img, 4*ti-1+r, 4*tj-1+q, ch)
 							}
 						}
 					}
-					winoIn(want[(t0-b0)*c:], vs, patch, 4*c, c, 1)
+					wino43InGo(want[(t0-b0)*c:], vs, patch, 6*c, c, 1)
 				}
 				sameBits(t, fmt.Sprintf("%+v tiles %d..%d in blocks of %d", g, b0, b0+nb, tb), got, want)
 			}

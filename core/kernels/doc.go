@@ -43,10 +43,10 @@
 // across channels, in a fixed order that the SIMD128 kernel keeps. Where the
 // shape allows, the layers take Winograd instead: Conv3x3Winograd,
 // F(4×4, 3×3), for the outputs and input gradients, and
-// Conv3x3WinogradWeightGrad, F(3×3, 2×2), for the weight gradients. Their
+// Conv3x3WinogradWeightGrad, F(3×3, 4×4), for the weight gradients. Their
 // transforms are fixed expressions (with lanes across channels in SIMD128
-// exports on js/wasm, and in AVX2 natively) and their 36 and 16 products
-// are Gemm's and GemmTA's, so they too give the same bits everywhere,
+// exports on js/wasm, and in AVX2 natively) and their 36 products are
+// Gemm's and GemmTA's, so they too give the same bits everywhere,
 // though not those of the direct sums.
 //
 // Matrices are dense, row-major []float32 with their dimensions passed

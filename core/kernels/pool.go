@@ -184,7 +184,7 @@ func (j *job) run() {
 		case opWino:
 			wino43Range(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opWinoGrad:
-			winoGradRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
+			wino43GradRange(j.c, j.a, j.b, j.g, j.n, lo, hi, s)
 		case opCol2im:
 			col2imRange(j.c, j.a, j.g, lo, hi)
 		}

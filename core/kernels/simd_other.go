@@ -33,14 +33,6 @@ func simdCol2im(dx, dcols []float32, g Conv3x3) bool { return false }
 // simdCol2imRows reports false: outside js/wasm col2imRows is pure Go.
 func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool { return false }
 
-// simdWinoIn reports false: outside js/wasm the F(2×2, 3×3) input
-// transform is pure Go.
-func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool { return false }
-
-// simdWinoDy reports false: outside js/wasm the output gradient's Winograd
-// transform is pure Go.
-func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }
-
 // simdAddToRows and simdSumRowsInto report false: outside js/wasm a bias's
 // passes are Go's loops.
 func simdAddToRows(y, b []float32, rows int) bool    { return false }
@@ -55,8 +47,9 @@ func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }
 // loop.
 func simdDropoutMask(mask []float32, rate, scale float32) bool { return false }
 
-// simdWino43In, simdWino43Out and simdWino43Weights report false: outside
-// js/wasm the F(4×4, 3×3) transforms run in Go.
+// simdWino43In, simdWino43Out, simdWino43Weights and simdWino43Dy report
+// false: outside js/wasm the Winograd transforms run in Go (or AVX2).
 func simdWino43In(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
 func simdWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
 func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool         { return false }
+func simdWino43Dy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }

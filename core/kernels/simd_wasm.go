@@ -121,21 +121,6 @@ func simdConv1InDwKernel(dw, xp, dy unsafe.Pointer, n, rs, h, w int32)
 //go:noescape
 func simdCol2imKernel(img, rows unsafe.Pointer, h, w, ch, stride, ow, pt, pl, p0, np int32)
 
-// simdWinoInKernel is winoInGo (in winograd.go) with lanes across
-// channels; c is a multiple of 4, count is positive and every stride counts
-// floats.
-//
-//go:wasmimport simd winoin
-//go:noescape
-func simdWinoInKernel(v unsafe.Pointer, vs int32, d unsafe.Pointer, rs, c, count int32)
-
-// simdWinoDyKernel is winoDyGo (winograd_grad.go) with lanes across
-// channels, under the same conditions.
-//
-//go:wasmimport simd winody
-//go:noescape
-func simdWinoDyKernel(e unsafe.Pointer, es int32, dy unsafe.Pointer, ys, n, count int32)
-
 // simdWino43InKernel, simdWino43OutKernel and simdWino43WKernel are
 // wino43InGo, wino43OutGo and wino43WeightsGo (winograd43.go) with lanes
 // across channels (kernels.wat: winoin43, winoout43, winow43). winoout43
@@ -152,6 +137,13 @@ func simdWino43OutKernel(y unsafe.Pointer, ys int32, m unsafe.Pointer, ms, n, co
 //go:wasmimport simd winow43
 //go:noescape
 func simdWino43WKernel(u, w unsafe.Pointer, c, n, adj int32)
+
+// simdWino43DyKernel is wino43DyGo (winograd_grad.go) with lanes across
+// channels.
+//
+//go:wasmimport simd winody43
+//go:noescape
+func simdWino43DyKernel(e unsafe.Pointer, es int32, dy unsafe.Pointer, ys, n, count int32)
 
 // simdOK is whether the host supplied the kernels.
 var simdOK = simdAvailable() != 0
@@ -527,32 +519,6 @@ func simdCol2imRows(dx, dcols []float32, g Conv3x3, r0, r1 int) bool {
 	return true
 }
 
-// simdWinoIn runs the F(2×2, 3×3) input transform on the SIMD kernels
-// and reports true, or reports false, having done nothing, when they are
-// absent. The bounds checks cover the last value the kernel reads or
-// writes.
-func simdWinoIn(v []float32, vs int, d []float32, rs, c, count int) bool {
-	if !simdOK {
-		return false
-	}
-	_ = v[(count-1)*c+15*vs+c-1]
-	_ = d[2*(count-1)*c+3*rs+4*c-1]
-	simdWinoInKernel(unsafe.Pointer(&v[0]), int32(vs), unsafe.Pointer(&d[0]), int32(rs), int32(c), int32(count))
-	return true
-}
-
-// simdWinoDy runs the output gradient's Winograd transform on the SIMD
-// kernels, as simdWinoIn runs the input's.
-func simdWinoDy(e []float32, es int, dy []float32, ys, n, count int) bool {
-	if !simdOK {
-		return false
-	}
-	_ = e[(count-1)*n+15*es+n-1]
-	_ = dy[2*(count-1)*n+ys+2*n-1]
-	simdWinoDyKernel(unsafe.Pointer(&e[0]), int32(es), unsafe.Pointer(&dy[0]), int32(ys), int32(n), int32(count))
-	return true
-}
-
 // simdWino43In and simdWino43Out run an F(4×4, 3×3) transform on the SIMD
 // kernels and report true, or report false, having done nothing, when they
 // are absent. c or n is a multiple of 4 (WinogradOK). simdWino43Out
@@ -587,5 +553,17 @@ func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool {
 	_ = u[36*c*n-1]
 	_ = w[9*c*n-1]
 	simdWino43WKernel(unsafe.Pointer(&u[0]), unsafe.Pointer(&w[0]), int32(c), int32(n), b32(adjoint))
+	return true
+}
+
+// simdWino43Dy runs the F(3×3, 4×4) weight gradient's transform of dy on
+// the SIMD kernels, as simdWino43In runs the input's.
+func simdWino43Dy(e []float32, es int, dy []float32, ys, n, count int) bool {
+	if !simdOK {
+		return false
+	}
+	_ = e[(count-1)*n+35*es+n-1]
+	_ = dy[4*(count-1)*n+3*ys+4*n-1]
+	simdWino43DyKernel(unsafe.Pointer(&e[0]), int32(es), unsafe.Pointer(&dy[0]), int32(ys), int32(n), int32(count))
 	return true
 }

@@ -70,18 +70,18 @@ func TestWinogradWeightGradMatchesDirect(t *testing.T) {
 }
 
 // winoGradMagnitude is, for each channel pair (ch, k), the sum over tiles
-// of the sizes of the patch's inputs times those of dy's 2×2 block: the
-// scale of the transformed terms whose sums Winograd rounds.
+// of the sizes of the 6×6 patch's inputs times those of dy's 4×4 block:
+// the scale of the transformed terms whose sums Winograd rounds.
 func winoGradMagnitude(x, dy []float32, g Conv3x3, n int) []float64 {
 	mag := make([]float64, g.C*n)
 	for im := range g.N {
-		for ti := range g.H / 2 {
-			for tj := range g.W / 2 {
+		for ti := range wino43Tiles(g.H) {
+			for tj := range wino43Tiles(g.W) {
 				for ch := range g.C {
 					var px float64
-					for r := range 4 {
-						for q := range 4 {
-							yy, xx := 2*ti-1+r, 2*tj-1+q
+					for r := range 6 {
+						for q := range 6 {
+							yy, xx := 4*ti-1+r, 4*tj-1+q
 							if yy >= 0 && yy < g.H && xx >= 0 && xx < g.W {
 								px += math.Abs(float64(x[((im*g.H+yy)*g.W+xx)*g.C+ch]))
 							}
@@ -89,9 +89,11 @@ func winoGradMagnitude(x, dy []float32, g Conv3x3, n int) []float64 {
 					}
 					for k := range n {
 						var pe float64
-						for a := range 2 {
-							for b := range 2 {
-								pe += math.Abs(float64(dy[((im*g.H+2*ti+a)*g.W+2*tj+b)*n+k]))
+						for a := range 4 {
+							for b := range 4 {
+								if yy, xx := 4*ti+a, 4*tj+b; yy < g.H && xx < g.W {
+									pe += math.Abs(float64(dy[((im*g.H+yy)*g.W+xx)*n+k]))
+								}
 							}
 						}
 						mag[ch*n+k] += px * pe
@@ -103,19 +105,19 @@ func winoGradMagnitude(x, dy []float32, g Conv3x3, n int) []float64 {
 	return mag
 }
 
-// The output gradient's transform gives the bits of the pure-Go
-// expressions on the SIMD128 kernels too.
-func TestWinogradDyTransformMatchesGo(t *testing.T) {
-	rng := rand.New(rand.NewPCG(41, 42))
+// The F(3×3, 4×4) transform of dy gives the bits of the pure-Go
+// expressions on the SIMD128 kernels and AVX2 too.
+func TestWinograd43DyTransformMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
 	for _, n := range []int{4, 16, 64} {
 		for _, count := range []int{1, 3} {
-			// Tiles side by side: blocks 2n apart in dy, planes n apart in e.
-			ys, es := (2*count+3)*n, (count+1)*n
-			dy := randSlice(rng, ys+2*count*n)
-			e, want := make([]float32, 15*es+count*n), make([]float32, 15*es+count*n)
-			winoDy(e, es, dy, ys, n, count)
-			winoDyGo(want, es, dy, ys, n, count)
-			sameBits(t, fmt.Sprintf("winoDy n=%d count=%d", n, count), e, want)
+			// Tiles side by side: blocks 4n apart in dy, planes n apart in e.
+			ys, es := (4*count+3)*n, (count+1)*n
+			dy := randSlice(rng, 3*ys+4*count*n)
+			e, want := make([]float32, 35*es+count*n), make([]float32, 35*es+count*n)
+			wino43Dy(e, es, dy, ys, n, count)
+			wino43DyGo(want, es, dy, ys, n, count)
+			sameBits(t, fmt.Sprintf("wino43Dy n=%d count=%d", n, count), e, want)
 		}
 	}
 }
@@ -127,8 +129,8 @@ func TestWinogradWeightGradShapePanics(t *testing.T) {
 		name string
 		f    func()
 	}{
-		{"odd height", func() { Conv3x3WinogradWeightGrad(dw, x, dy, Conv3x3{N: 1, H: 3, W: 4, C: 4, Stride: 1}, 4) }},
 		{"stride 2", func() { Conv3x3WinogradWeightGrad(dw, x, dy, Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 2}, 4) }},
+		{"three channels", func() { Conv3x3WinogradWeightGrad(dw, x, dy, Conv3x3{N: 1, H: 4, W: 4, C: 3, Stride: 1}, 4) }},
 		{"short dw", func() { Conv3x3WinogradWeightGrad(dw[:143], x, dy, g, 4) }},
 		{"short dy", func() { Conv3x3WinogradWeightGrad(dw, x, dy[:63], g, 4) }},
 	} {

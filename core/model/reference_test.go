@@ -73,14 +73,16 @@ func TestTFJSReference(t *testing.T) {
 	// to the data's in so few steps (at 0.99 they would still be ~90% their
 	// initial 0 and 1); TF.js gets whatever they are, so this changes nothing
 	// in what is compared, only makes inference mode realistic.
-	// The number of steps matters: at some weights a BatchNorm feature's
-	// spread over the gradients' batch of 8, or a ReLU's input, comes within
-	// rounding of zero, and any two float32 computations' gradients differ
-	// far beyond rounding there. Over 4 to 12 steps that happened after 5, 6
-	// and 11 with F(2×2, 3×3) Winograd forward passes, and after 5, 6, 8 and
-	// 11 with F(4×4, 3×3); everywhere else the worst gradient was within
-	// 2e-6 to 8e-6 of TF.js's.
-	const steps, batch = 10, 16
+	// The number of steps matters. After some of them a few gradients
+	// differ from TF.js's by 1e-3 to 1e-1 of the tensor's largest, in one
+	// or two features (a wrong formula misses everywhere): most likely an
+	// input of a ReLU or LeakyReLU in the gradients' batch of 8 lies within
+	// rounding of its kink, and the two take different sides. Over 4 to 12
+	// steps that happened after 5, 6 and 11 with the F(2×2, 3×3) Winograd
+	// convs, and after 5, 6, 8 and 10 with F(4×4, 3×3) and F(3×3, 4×4);
+	// everywhere else the worst gradient was within 2e-6 to 9e-6 of
+	// TF.js's. 9 is clear of it for both.
+	const steps, batch = 9, 16
 	x, labels := synthDigits(96, 61)
 	bx, by := nn.NewTensor(batch, 28, 28, 1), make([]uint8, batch)
 	c := NewClassifier(62)

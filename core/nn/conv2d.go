@@ -104,7 +104,7 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	}
 	// Both gradients take Winograd's products, as the forward pass did: the
 	// input gradient is itself a stride-1 convolution, of dy with the
-	// adjoint kernel, and the weight gradient a sum of F(3×3, 2×2) tiles.
+	// adjoint kernel, and the weight gradient a sum of F(3×3, 4×4) tiles.
 	if dx != nil {
 		l.winoAdj = grow(l.winoAdj, kernels.WinogradWeightsLen(l.Out, l.In))
 		kernels.WinogradAdjointWeights(l.winoAdj, l.W.Data(), l.In, l.Out)

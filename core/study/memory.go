@@ -71,14 +71,13 @@ const (
 	vaeWinogradFloats = 294912
 	// kernelScratchFloats is the kernels' scratch, shared by every model:
 	// the products' packing buffers (48·256 + 64K), the largest block of
-	// Winograd tiles or im2col rows (a block of the Winograd weight
-	// gradient, 2·16·(96·64 + 16) + 16·64·64 + 4·16·64: two sets of 16
-	// planes of tiles, each padded by a cache line, the 16 C×n sums and a
-	// strip of four image rows with their border, 14×14 with 64 channels;
-	// the forward pass's 36 planes, at most 2·36·(224·16 + 16) + 6·30·16 +
-	// 16·16 for the 28×28 conv, fit in it too) and, with the SIMD128
+	// Winograd tiles or im2col rows (a block of the weight gradient of a
+	// 64→64 conv at 14×14, 2·36·(48·64 + 16) + 36·64·64 + 6·18·64 + 16·64:
+	// two sets of 36 planes of tiles, each padded by a cache line, the 36
+	// C×n sums, a strip of six image rows with their border and a tile of
+	// dy; the forward pass's blocks are smaller) and, with the SIMD128
 	// kernels, the largest conv kernel transposed (576·64).
-	kernelScratchFloats = 12288 + 65536 + 266752 + 36864
+	kernelScratchFloats = 12288 + 65536 + 377728 + 36864
 
 	// Parameters (weights, biases, batch-norm statistics) of each model.
 	clfParams = 1660602

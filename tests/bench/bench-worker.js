@@ -68,11 +68,10 @@ self.onmessage = async (e) => {
     lrelubwd: (dx, g, x, n, alpha) => kernels.lrelubwd(dx, g, x, n, alpha),
     maxpool: (y, arg, x, n, h, w, c) => kernels.maxpool(y, arg, x, n, h, w, c),
     maxpoolbwd: (dx, dy, arg, n, h, w, c) => kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
-    winoin: (v, vs, d, rs, c, count) => kernels.winoin(v, vs, d, rs, c, count),
-    winody: (e, es, dy, ys, n, count) => kernels.winody(e, es, dy, ys, n, count),
     winow43: (u, w, c, n, adj) => kernels.winow43(u, w, c, n, adj),
     winoin43: (v, vs, d, rs, c, count) => kernels.winoin43(v, vs, d, rs, c, count),
     winoout43: (y, ys, m, ms, n, count) => kernels.winoout43(y, ys, m, ms, n, count),
+    winody43: (e, es, dy, ys, n, count) => kernels.winody43(e, es, dy, ys, n, count),
     peak: (w, n) => kernels.peak(w, n), // core/kernels/peak_wasm_test.go
   };
   go.importObject.simd = imports;
