@@ -19,8 +19,10 @@ import "fmt"
 
 // winoTileFloats bounds one block's transformed tiles (36 planes of
 // tiles×max(C, n)): 512 KiB, which stays in L2 between the transform and
-// the products that read it. Blocks of 128 tiles of 64 channels ran the
-// products 10% faster than blocks of 64 under Node.
+// the products that read it. With F(2×2, 3×3)'s 16 planes, blocks of 128
+// tiles of 64 channels ran the products 10% faster than blocks of 64 under
+// Node; with F(3×3, 4×4)'s, weight-gradient blocks of 32 to 128 tiles ran
+// within a few percent of this bound's (48 tiles of 64 channels).
 const winoTileFloats = 128 << 10
 
 // WinogradOK reports whether Conv3x3Winograd and Conv3x3WinogradWeightGrad
@@ -57,8 +59,8 @@ func WinogradAdjointWeights(u, w []float32, c, n int) {
 
 // winoPlanePad floats (one 64-byte line) separate a block's transformed
 // planes. Without it the planes of a block of 128 tiles of 64 channels
-// lie 32 KiB apart, a multiple of 4 KiB, so the transforms' streams fall
-// in the same L1 sets. Under Node, with F(2×2, 3×3)'s 16 planes, the pad
+// (F(2×2, 3×3)'s) lay 32 KiB apart, a multiple of 4 KiB, so the
+// transforms' streams fell in the same L1 sets. Under Node, the pad
 // took the 64-channel convs' Winograd forward pass from 8.6–9.7 to
 // 7.1–7.4 ms and their weight gradient from 11.5–16.9 to 8.7–10.3 ms
 // (batch 32, one test binary per pad, alternated).

@@ -9,12 +9,12 @@ package kernels
 // its products in 1.78× less time, and a 14×14 one (four tiles of 4 a row,
 // the last half outside the image) in 1.36× less.
 //
-// Its bits are its own, on every platform, as for F(2×2): the transforms
-// are fixed expressions computed per channel (lanes across channels in the
-// SIMD128 kernels, never across terms), each product by a constant rounded
-// on its own (float32(...): Go may not fuse it into an add), and the
-// products are Gemm's. The constants other than powers of two, G's ⅙ and
-// its multiples, are rounded once, into G g Gᵀ.
+// Its bits are its own, on every platform: the transforms are fixed
+// expressions computed per channel (lanes across channels in the SIMD128
+// and AVX2 versions, never across terms), each product by a constant
+// rounded on its own (float32(...): Go may not fuse it into an add), and
+// the products are Gemm's. The only constant that is not a power of two,
+// ⅙ (in G, and Gᵀ in the weight gradient), is rounded once to float32.
 
 // wino43Sixth is ⅙ rounded to float32 (0x1.555556p-3, as in kernels.wat).
 const wino43Sixth float32 = 1.0 / 6
