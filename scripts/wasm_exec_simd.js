@@ -101,6 +101,7 @@ function simdImports() {
 		winoin43: (v, vs, d, rs, c, count) => k.winoin43(v, vs, d, rs, c, count),
 		winoout43: (y, ys, m, ms, n, count) => k.winoout43(y, ys, m, ms, n, count),
 		winody43: (e, es, dy, ys, n, count) => k.winody43(e, es, dy, ys, n, count),
+		winogo43: (dw, m, c, n) => k.winogo43(dw, m, c, n),
 		// The benchmarks' gauge of the machine's speed (core/kernels/peak_wasm_test.go).
 		peak: (w, n) => k.peak(w, n),
 	};

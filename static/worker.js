@@ -165,6 +165,7 @@ const simd = {
     winoin43: (v, vs, d, rs, c, count) => simd.kernels.winoin43(v, vs, d, rs, c, count),
     winoout43: (y, ys, m, ms, n, count) => simd.kernels.winoout43(y, ys, m, ms, n, count),
     winody43: (e, es, dy, ys, n, count) => simd.kernels.winody43(e, es, dy, ys, n, count),
+    winogo43: (dw, m, c, n) => simd.kernels.winogo43(dw, m, c, n),
   },
 };
 

@@ -47,9 +47,10 @@ func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }
 // loop.
 func simdDropoutMask(mask []float32, rate, scale float32) bool { return false }
 
-// simdWino43In, simdWino43Out, simdWino43Weights and simdWino43Dy report
-// false: outside js/wasm the Winograd transforms run in Go (or AVX2).
+// simdWino43In, simdWino43Out, simdWino43Weights, simdWino43Dy and
+// simdWino43GradOut report false: outside js/wasm the Winograd transforms run in Go (or AVX2).
 func simdWino43In(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
 func simdWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
 func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool         { return false }
 func simdWino43Dy(e []float32, es int, dy []float32, ys, n, count int) bool { return false }
+func simdWino43GradOut(dw, m []float32, c, n int) bool                      { return false }

@@ -145,6 +145,13 @@ func simdWino43WKernel(u, w unsafe.Pointer, c, n, adj int32)
 //go:noescape
 func simdWino43DyKernel(e unsafe.Pointer, es int32, dy unsafe.Pointer, ys, n, count int32)
 
+// simdWino43GradOutKernel is wino43GradOutGo (winograd_grad.go) over all
+// columns, with lanes across output channels.
+//
+//go:wasmimport simd winogo43
+//go:noescape
+func simdWino43GradOutKernel(dw, m unsafe.Pointer, c, n int32)
+
 // simdOK is whether the host supplied the kernels.
 var simdOK = simdAvailable() != 0
 
@@ -565,5 +572,18 @@ func simdWino43Dy(e []float32, es int, dy []float32, ys, n, count int) bool {
 	_ = e[(count-1)*n+35*es+n-1]
 	_ = dy[4*(count-1)*n+3*ys+4*n-1]
 	simdWino43DyKernel(unsafe.Pointer(&e[0]), int32(es), unsafe.Pointer(&dy[0]), int32(ys), int32(n), int32(count))
+	return true
+}
+
+// simdWino43GradOut runs wino43GradOutGo over all n columns on the SIMD
+// kernels and reports true, or reports false, having done nothing, when
+// they are absent or n is not a multiple of 4.
+func simdWino43GradOut(dw, m []float32, c, n int) bool {
+	if !simdOK || n%4 != 0 || c <= 0 || n <= 0 {
+		return false
+	}
+	_ = dw[9*c*n-1]
+	_ = m[36*c*n-1]
+	simdWino43GradOutKernel(unsafe.Pointer(&dw[0]), unsafe.Pointer(&m[0]), int32(c), int32(n))
 	return true
 }

@@ -160,10 +160,20 @@ func wino43DyChannels(o []float32, es int, d []float32, ys, n, k0 int) {
 	}
 }
 
-// wino43GradOut adds Gᵀ m G, the taps of columns [j0,j1), into dw. Plane
+// wino43GradOut runs wino43GradOutGo, on the SIMD128 kernels (js/wasm)
+// when present and it takes every column: in Go a 64→64 conv's took 0.65
+// ms under Node, a tenth of its weight gradient.
+func wino43GradOut(dw, m []float32, c, n, j0, j1 int) {
+	if j0 == 0 && j1 == n && simdWino43GradOut(dw, m, c, n) {
+		return
+	}
+	wino43GradOutGo(dw, m, c, n, j0, j1)
+}
+
+// wino43GradOutGo adds Gᵀ m G, the taps of columns [j0,j1), into dw. Plane
 // ξ = 6i+j of m holds the c×n sums of transformed entry (i, j); Gᵀ runs
 // over j first, then i.
-func wino43GradOut(dw, m []float32, c, n, j0, j1 int) {
+func wino43GradOutGo(dw, m []float32, c, n, j0, j1 int) {
 	plane := c * n
 	for ch := range c {
 		for k := j0; k < j1; k++ {

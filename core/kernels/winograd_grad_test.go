@@ -122,6 +122,24 @@ func TestWinograd43DyTransformMatchesGo(t *testing.T) {
 	}
 }
 
+// The transform of the sums back to taps gives the bits of the pure-Go
+// expressions on the SIMD128 kernels too, with output channels in fours
+// and not (pure Go either way), over all columns and over a range.
+func TestWinograd43GradOutMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(45, 46))
+	for _, cn := range [][2]int{{1, 4}, {3, 8}, {16, 64}, {64, 4}, {5, 6}} {
+		c, n := cn[0], cn[1]
+		m := randSlice(rng, 36*c*n)
+		start := randSlice(rng, 9*c*n)
+		for _, cols := range [][2]int{{0, n}, {1, n - 1}} {
+			dw, want := append([]float32(nil), start...), append([]float32(nil), start...)
+			wino43GradOut(dw, m, c, n, cols[0], cols[1])
+			wino43GradOutGo(want, m, c, n, cols[0], cols[1])
+			sameBits(t, fmt.Sprintf("wino43GradOut c=%d n=%d columns %v", c, n, cols), dw, want)
+		}
+	}
+}
+
 func TestWinogradWeightGradShapePanics(t *testing.T) {
 	g := Conv3x3{N: 1, H: 4, W: 4, C: 4, Stride: 1}
 	dw, x, dy := make([]float32, 144), make([]float32, 64), make([]float32, 64)

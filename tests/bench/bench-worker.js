@@ -72,6 +72,7 @@ self.onmessage = async (e) => {
     winoin43: (v, vs, d, rs, c, count) => kernels.winoin43(v, vs, d, rs, c, count),
     winoout43: (y, ys, m, ms, n, count) => kernels.winoout43(y, ys, m, ms, n, count),
     winody43: (e, es, dy, ys, n, count) => kernels.winody43(e, es, dy, ys, n, count),
+    winogo43: (dw, m, c, n) => kernels.winogo43(dw, m, c, n),
     peak: (w, n) => kernels.peak(w, n), // core/kernels/peak_wasm_test.go
   };
   go.importObject.simd = imports;
