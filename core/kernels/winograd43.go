@@ -125,8 +125,7 @@ func wino43Kernel(u []float32, g *[3][3]float32, o, plane int) {
 // A tile that reaches past the image's bottom or right edge goes back
 // through part, and only its pixels inside the image are copied out.
 func wino43Range(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
-	c, h, w := g.C, g.H, g.W
-	th, tw := wino43Tiles(h), wino43Tiles(w)
+	c, w := g.C, g.W
 	tb := wino43BlockTiles(g, n)
 	lv, lm := 36*winoPlane(tb, c), 36*winoPlane(tb, n)
 	sl := wino43StripLen(g)
@@ -141,24 +140,36 @@ func wino43Range(y, x, u []float32, g Conv3x3, n, t0, t1 int, s *scratch) {
 			gemmSerial(m[xi*ms:xi*ms+nb*n], v[xi*vs:xi*vs+nb*c], u[xi*c*n:(xi+1)*c*n], nb, n, c, s)
 		}
 		for t := b0; t < b0+nb; {
-			img, ti, tj := t/(th*tw), t/tw%th, t%tw
-			yo := (img*h*w + 4*ti*w + 4*tj) * n
-			rows := min(4, h-4*ti)
-			if rows == 4 && tj < w/4 {
-				// Whole tiles, along a tile row.
-				run := min(w/4-tj, b0+nb-t)
+			yo, run, rows, cols := wino43OutRun(g, n, t, b0+nb)
+			if run > 0 {
 				wino43Out(y[yo:], w*n, m[(t-b0)*n:], ms, n, run)
 				t += run
 				continue
 			}
 			wino43Out(part, 4*n, m[(t-b0)*n:], ms, n, 1)
-			cols := min(4, w-4*tj)
 			for a := range rows {
 				copy(y[yo+a*w*n:yo+(a*w+cols)*n], part[a*4*n:])
 			}
 			t++
 		}
 	}
+}
+
+// wino43OutRun places output tile t (tile t is image t/(th·tw), then
+// row-major 4×4 blocks) of an N×H×W×n tensor: yo is the offset of its
+// first pixel. A whole tile starts a run of whole tiles along its tile
+// row, run of them before the block's end b1; a tile that reaches past
+// the image's bottom or right edge has run 0 and rows×cols pixels inside.
+func wino43OutRun(g Conv3x3, n, t, b1 int) (yo, run, rows, cols int) {
+	h, w := g.H, g.W
+	th, tw := wino43Tiles(h), wino43Tiles(w)
+	img, ti, tj := t/(th*tw), t/tw%th, t%tw
+	yo = (img*h*w + 4*ti*w + 4*tj) * n
+	rows, cols = min(4, h-4*ti), min(4, w-4*tj)
+	if rows == 4 && tj < w/4 {
+		run = min(w/4-tj, b1-t)
+	}
+	return yo, run, rows, cols
 }
 
 // wino43InBlock transforms the input patches of the nb tiles from b0 into

@@ -84,9 +84,8 @@ func Conv3x3WinogradWeightGrad(dw, x, dy []float32, g Conv3x3, n int) {
 // onto the sums m; then the sums' transform back to taps. A tile reaching
 // past the image's bottom or right edge reads dy through part, +0 outside.
 func wino43GradRange(dw, x, dy []float32, g Conv3x3, n, j0, j1 int, s *scratch) {
-	c, h, w := g.C, g.H, g.W
-	th, tw := wino43Tiles(h), wino43Tiles(w)
-	tiles := g.N * th * tw
+	c, w := g.C, g.W
+	tiles := g.N * wino43Tiles(g.H) * wino43Tiles(w)
 	tb := wino43GradBlockTiles(g, n)
 	lv, le, lm, sl := 36*winoPlane(tb, c), 36*winoPlane(tb, n), 36*c*n, wino43StripLen(g)
 	buf := s.block(lv + le + lm + sl + 16*n)
@@ -98,17 +97,13 @@ func wino43GradRange(dw, x, dy []float32, g Conv3x3, n, j0, j1 int, s *scratch) 
 		vs, es := winoPlane(nb, c), winoPlane(nb, n)
 		wino43InBlock(v, vs, x, g, b0, nb, strip)
 		for t := b0; t < b0+nb; {
-			img, ti, tj := t/(th*tw), t/tw%th, t%tw
-			yo := (img*h*w + 4*ti*w + 4*tj) * n
-			rows := min(4, h-4*ti)
-			if rows == 4 && tj < w/4 {
-				run := min(w/4-tj, b0+nb-t)
+			yo, run, rows, cols := wino43OutRun(g, n, t, b0+nb)
+			if run > 0 {
 				wino43Dy(e[(t-b0)*n:], es, dy[yo:], w*n, n, run)
 				t += run
 				continue
 			}
 			clear(part)
-			cols := min(4, w-4*tj)
 			for a := range rows {
 				copy(part[a*4*n:(a*4+cols)*n], dy[yo+a*w*n:])
 			}
