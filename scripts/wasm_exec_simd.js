@@ -79,6 +79,7 @@ function simdImports() {
 		conv1dw: (dw, x, dy, c, zero, h, w) => k.conv1dw(dw, x, dy, c, zero, h, w),
 		conv1in: (y, xp, wp, n, rs, h, w) => k.conv1in(y, xp, wp, n, rs, h, w),
 		conv1indw: (dw, xp, dy, n, rs, h, w) => k.conv1indw(dw, xp, dy, n, rs, h, w),
+		padrows: (dst, ds, src, h, w) => k.padrows(dst, ds, src, h, w),
 		// The layer kernels (core/kernels/layers_wasm.go).
 		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
 		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),

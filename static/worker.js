@@ -140,6 +140,7 @@ const simd = {
     conv1dw: (dw, x, dy, c, zero, h, w) => simd.kernels.conv1dw(dw, x, dy, c, zero, h, w),
     conv1in: (y, xp, wp, n, rs, h, w) => simd.kernels.conv1in(y, xp, wp, n, rs, h, w),
     conv1indw: (dw, xp, dy, n, rs, h, w) => simd.kernels.conv1indw(dw, xp, dy, n, rs, h, w),
+    padrows: (dst, ds, src, h, w) => simd.kernels.padrows(dst, ds, src, h, w),
     // The layer kernels (core/kernels/layers_wasm.go).
     chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),

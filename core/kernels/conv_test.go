@@ -51,9 +51,12 @@ var convShapes = []struct {
 	// On SIMD128 these take conv1in: three panels of 8 over an odd height;
 	// one tile. conv1indw, in groups of 8 channels, takes the 28×28 one
 	// above (two groups), three over an odd height, one over a row of 4,
-	// four over an odd width and eight over two rows.
+	// two over a row of 6 (which padrows copies as a vector and two
+	// floats) and eight over two rows; an odd width goes to the column
+	// matrix.
 	{Conv3x3{N: 2, H: 5, W: 8, C: 1, Stride: 1}, 24},
 	{Conv3x3{N: 1, H: 1, W: 4, C: 1, Stride: 1}, 8},
+	{Conv3x3{N: 2, H: 3, W: 6, C: 1, Stride: 1}, 16},
 	{Conv3x3{N: 2, H: 3, W: 5, C: 1, Stride: 1}, 32},
 	{Conv3x3{N: 2, H: 2, W: 8, C: 1, Stride: 1}, 64},
 }

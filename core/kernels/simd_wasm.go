@@ -113,6 +113,13 @@ func simdConv1InKernel(y, xp, wp unsafe.Pointer, n, rs, h, w int32)
 //go:noescape
 func simdConv1InDwKernel(dw, xp, dy unsafe.Pointer, n, rs, h, w int32)
 
+// simdPadRowsKernel copies h rows of w floats from src to dst, whose rows
+// are ds floats apart (kernels.wat: padrows).
+//
+//go:wasmimport simd padrows
+//go:noescape
+func simdPadRowsKernel(dst unsafe.Pointer, ds int32, src unsafe.Pointer, h, w int32)
+
 // simdCol2imKernel adds the np rows of 9·ch values at rows, those of output
 // pixels p0, p0+1, ... of one image, into that image's h×w×ch gradient at
 // img, row by row in order, as col2imRows does.
@@ -439,11 +446,12 @@ func simdConvOneIn(y, x, w []float32, g Conv3x3, n int, s *scratch) bool {
 // simdConvOneInWeights adds to dw (9×n) the weight gradient of a stride-1
 // convolution from one input channel (Conv3x3Backward with C = 1: the first
 // convs) on the SIMD kernels and reports true, or reports false, having done
-// nothing, when they are absent or n is not a multiple of 8 (conv1indw's
-// lanes take 8 channels). conv1indw reads each image, copied with a zero
-// border, in place of Im2col's blocks of 9 columns.
+// nothing, when they are absent, n is not a multiple of 8 (conv1indw's
+// lanes take 8 channels) or W is odd (it takes two pixels a step).
+// conv1indw reads each image, copied with a zero border, in place of
+// Im2col's blocks of 9 columns.
 func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) bool {
-	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%8 != 0 {
+	if !simdOK || !simdConvOneInOn || g.C != 1 || g.Stride != 1 || n%8 != 0 || g.W%2 != 0 {
 		return false
 	}
 	rs := g.W + 2
@@ -461,14 +469,14 @@ func simdConvOneInWeights(dw, x, dy []float32, g Conv3x3, n int, s *scratch) boo
 	return true
 }
 
-// padInto copies image i of x (g's H×W pixels of C channels) into the
-// interior of pad, the image with a one-pixel border ((H+2)×(W+2)×C) that
+// padInto copies image i of x (g's H×W pixels, one channel) into the
+// interior of pad, the image with a one-pixel border ((H+2)×(W+2)) that
 // conv1in and conv1indw read; the caller keeps the border +0.
 func padInto(pad, x []float32, g Conv3x3, i int) {
-	row, img, rs := g.W*g.C, g.H*g.W*g.C, (g.W+2)*g.C
-	for r := range g.H {
-		copy(pad[(r+1)*rs+g.C:][:row], x[i*img+r*row:][:row])
-	}
+	img, rs := g.H*g.W, g.W+2
+	_ = pad[(g.H+2)*rs-1]
+	_ = x[(i+1)*img-1]
+	simdPadRowsKernel(unsafe.Pointer(&pad[rs+1]), int32(rs), unsafe.Pointer(&x[i*img]), int32(g.H), int32(g.W))
 }
 
 // simdConvOneOutWeights adds to dw (9·C floats) the weight gradient of a

@@ -47,6 +47,14 @@ function abkRun([binA, binB, which, n, reps]) {
     // the layer goes through a batch: one image's dy would stay in cache.
     conv1indw: (k) => k.conv1indw(0, MB, 4 * MB + nextImage() * 28 * 28 * 32 * 4, 32, 30, 28, 28),
     conv1indw16: (k) => k.conv1indw(0, MB, 4 * MB + nextImage() * 28 * 28 * 16 * 4, 16, 30, 28, 28),
+    // The first convs' forward passes, 32 (VAE) and 16 (classifier)
+    // channels: one padded image (30×30) at 1 MB, w's panels at 4 MB, each
+    // call writing the next of 32 images' outputs, as the layer does.
+    conv1in: (k) => k.conv1in(8 * MB + nextImage() * 28 * 28 * 32 * 4, MB, 4 * MB, 32, 30, 28, 28),
+    conv1in16: (k) => k.conv1in(8 * MB + nextImage() * 28 * 28 * 16 * 4, MB, 4 * MB, 16, 30, 28, 28),
+    // No kernel: the register tile without memory that the benchmarks'
+    // gauge times (64 flops a round; 3,528 rounds are conv1in16's flops).
+    peak: (k) => k.peak(MB, 3528),
     // The 10-class layer at batch 32: Y = X·W (32×512 by 512×10), dW = Xᵀ·dY,
     // and dX = dY·Wᵀ after GemmTB's transpose of W (k = 10).
     gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),

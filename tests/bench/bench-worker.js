@@ -51,6 +51,7 @@ self.onmessage = async (e) => {
     conv1dw: (dw, x, dy, c, zero, h, w) => kernels.conv1dw(dw, x, dy, c, zero, h, w),
     conv1in: (y, xp, wp, n, rs, h, w) => kernels.conv1in(y, xp, wp, n, rs, h, w),
     conv1indw: (dw, xp, dy, n, rs, h, w) => kernels.conv1indw(dw, xp, dy, n, rs, h, w),
+    padrows: (dst, ds, src, h, w) => kernels.padrows(dst, ds, src, h, w),
     chansum: (sum, x, rows, c) => kernels.chansum(sum, x, rows, c),
     chansqdev: (sum2, x, mean, rows, c) => kernels.chansqdev(sum2, x, mean, rows, c),
     chansumdot: (sum, sum2, g, h, rows, c) => kernels.chansumdot(sum, sum2, g, h, rows, c),

@@ -926,20 +926,22 @@
   ;; wd+2); wp holds w (9×n) as n/8 panels of 9 rows of 8. A tile is 4
   ;; pixels of a row by 8 channels, panel4x8's tile: a tap's four A values
   ;; are broadcasts at constant offsets from one pointer into xp, which moves
-  ;; a float per tap and a row per three, where gemm's k-loop moves five
-  ;; pointers a step and reads a column matrix that Im2col must write first.
-  ;; (With the nine taps written out in line, Node 20's TurboFan hoisted all
-  ;; their loads to the top of the tile and spilled most of them: 12
-  ;; GFLOP/s.)
+  ;; a row per three taps, where gemm's k-loop moves five pointers a step
+  ;; and reads a column matrix that Im2col must write first. A tap row's
+  ;; three taps are written out, so their offsets are constants: in Chromium
+  ;; 148, timed call by call (tests/bench/abkernel.mjs), that took
+  ;; 0.80-0.94× the time of a loop over them. (With all nine taps written
+  ;; out, Node 20's TurboFan hoisted their loads to the top of the tile and
+  ;; spilled most of them: 12 GFLOP/s; Chromium 148 ran that as fast as
+  ;; three rows of three.)
   (func (export "conv1in") (param $y i32) (param $xp i32) (param $wp i32) (param $n i32)
         (param $rs i32) (param $h i32) (param $wd i32)
-    (local $oy i32) (local $j i32) (local $ox i32) (local $rs4 i32) (local $ldc4 i32) (local $rowstep i32)
-    (local $r0 i32) (local $pc i32) (local $pw i32) (local $pa i32) (local $pb i32) (local $ky i32) (local $kx i32)
+    (local $oy i32) (local $j i32) (local $ox i32) (local $rs4 i32) (local $ldc4 i32)
+    (local $r0 i32) (local $pc i32) (local $pw i32) (local $pa i32) (local $pb i32) (local $ky i32)
     (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $rs4 (i32.shl (local.get $rs) (i32.const 2)))
-    (local.set $rowstep (i32.sub (local.get $rs4) (i32.const 12)))
     (local.set $ldc4 (i32.shl (local.get $n) (i32.const 2)))
     (block $ydone (loop $yloop
       (br_if $ydone (i32.ge_u (local.get $oy) (local.get $h)))
@@ -965,8 +967,6 @@
           (local.set $pb (local.get $pw))
           (local.set $ky (i32.const 3))
           (loop $kyloop
-            (local.set $kx (i32.const 3))
-            (loop $kxloop
               (local.set $b0 (v128.load offset=0 (local.get $pb)))
               (local.set $b1 (v128.load offset=16 (local.get $pb)))
               (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
@@ -981,10 +981,36 @@
               (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
               (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
               (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
-              (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
-              (br_if $kxloop (local.tee $kx (i32.sub (local.get $kx) (i32.const 1)))))
-            (local.set $pa (i32.add (local.get $pa) (local.get $rowstep)))
+              (local.set $b0 (v128.load offset=32 (local.get $pb)))
+              (local.set $b1 (v128.load offset=48 (local.get $pb)))
+              (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
+              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $b0 (v128.load offset=64 (local.get $pb)))
+              (local.set $b1 (v128.load offset=80 (local.get $pb)))
+              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
+              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $x (v128.load32_splat offset=20 (local.get $pa)))
+              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+              (local.set $pb (i32.add (local.get $pb) (i32.const 96)))
+            (local.set $pa (i32.add (local.get $pa) (local.get $rs4)))
             (br_if $kyloop (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
           (v128.store offset=0 (local.get $pc) (local.get $c00))
           (v128.store offset=16 (local.get $pc) (local.get $c01))
@@ -1005,14 +1031,17 @@
   )
 
   ;; conv1indw adds one image's terms to the weight gradient dw (9×n, n a
-  ;; multiple of 8) of a stride-1 convolution from one input channel (the
+  ;; multiple of 8, wd even) of a stride-1 convolution from one input channel (the
   ;; first convs): xp is the image with a zero border (row stride rs =
   ;; wd+2), as conv1in reads it; dy its h×wd×n output gradient. Each weight
   ;; adds every pixel's product in order, as GemmTA over the column matrix
   ;; does. Lanes run over 8 channels of one tap row's three taps, in six
   ;; accumulators loaded from dw; along an output row, the padded pixel
   ;; tap kx = 2 reads is the one kx = 1 reads one output later and kx = 0
-  ;; two, so each is broadcast once and kept. (The previous version took 16
+  ;; two, so each is broadcast once and kept; two outputs a step (wd is
+  ;; even) let the three broadcasts take turns in their registers instead
+  ;; of moving down a register each step (0.94-0.99× the time of one output
+  ;; a step, in Chromium 148 call by call). (The previous version took 16
   ;; channels of two taps, and with 16 channels the ninth tap with a copy of
   ;; itself whose sums were dropped; in Chromium 148, timed call by call on
   ;; one 28×28 image, this one takes 0.83-0.90× its time with 16 channels,
@@ -1053,7 +1082,7 @@
             (i32.shl (i32.mul (i32.add (local.get $oy) (local.get $ky)) (local.get $rs)) (i32.const 2))))
           (local.set $s0 (v128.load32_splat offset=0 (local.get $px)))
           (local.set $s1 (v128.load32_splat offset=4 (local.get $px)))
-          (local.set $ox (local.get $wd))
+          (local.set $ox (i32.shr_u (local.get $wd) (i32.const 1)))
           (loop $xloop
             (local.set $s2 (v128.load32_splat offset=8 (local.get $px)))
             (local.set $d0 (v128.load offset=0 (local.get $pd)))
@@ -1064,10 +1093,19 @@
             (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s1) (local.get $d1))))
             (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s2) (local.get $d0))))
             (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s2) (local.get $d1))))
-            (local.set $s0 (local.get $s1))
-            (local.set $s1 (local.get $s2))
-            (local.set $px (i32.add (local.get $px) (i32.const 4)))
-            (local.set $pd (i32.add (local.get $pd) (local.get $n4)))
+            (local.set $s0 (v128.load32_splat offset=12 (local.get $px)))
+            (local.set $d0 (v128.load offset=0 (i32.add (local.get $pd) (local.get $n4))))
+            (local.set $d1 (v128.load offset=16 (i32.add (local.get $pd) (local.get $n4))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s1) (local.get $d0))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s1) (local.get $d1))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s2) (local.get $d0))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s2) (local.get $d1))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s0) (local.get $d0))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s0) (local.get $d1))))
+            (local.set $s1 (local.get $s0))
+            (local.set $s0 (local.get $s2))
+            (local.set $px (i32.add (local.get $px) (i32.const 8)))
+            (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $n4) (i32.const 1))))
             (br_if $xloop (local.tee $ox (i32.sub (local.get $ox) (i32.const 1)))))
           (v128.store offset=0 (local.get $pk) (local.get $a0))
           (v128.store offset=16 (local.get $pk) (local.get $a1))
@@ -1078,6 +1116,35 @@
           (br_if $kyloop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
         (br_if $jloop (i32.lt_u (local.tee $j4 (i32.add (local.get $j4) (i32.const 32))) (local.get $n4))))
       (br_if $yloop (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $h))))
+  )
+
+;; padrows copies h rows of wd floats, contiguous at src, to dst with a
+  ;; row stride of ds floats: an image into the interior of the copy with a
+  ;; zero border that conv1in and conv1indw read. (Go's copy of a 28-float
+  ;; row cost about as much as conv1in's work on a sixth of it.)
+  (func (export "padrows") (param $dst i32) (param $ds i32) (param $src i32) (param $h i32) (param $wd i32)
+    (local $i i32) (local $wd4 i32) (local $ds4 i32) (local $v4 i32)
+    (local.set $wd4 (i32.shl (local.get $wd) (i32.const 2)))
+    (local.set $ds4 (i32.shl (local.get $ds) (i32.const 2)))
+    ;; bytes in whole vectors of a row
+    (local.set $v4 (i32.and (local.get $wd4) (i32.const -16)))
+    (block $done (loop $rows
+      (br_if $done (i32.eqz (local.get $h)))
+      (local.set $i (i32.const 0))
+      (block $vdone (loop $vec
+        (br_if $vdone (i32.ge_u (local.get $i) (local.get $v4)))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+      (block $sdone (loop $one
+        (br_if $sdone (i32.ge_u (local.get $i) (local.get $wd4)))
+        (f32.store (i32.add (local.get $dst) (local.get $i)) (f32.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $one)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds4)))
+      (local.set $src (i32.add (local.get $src) (local.get $wd4)))
+      (local.set $h (i32.sub (local.get $h) (i32.const 1)))
+      (br $rows)))
   )
 
   ;; addrows and sumrows are a bias's passes over rows of c values (the
