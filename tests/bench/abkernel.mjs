@@ -67,6 +67,13 @@ function abkRun([binA, binB, which, n, reps]) {
     gemv288: (k) => k.gemv(0, MB, 4 * MB, 512, 288, 288, 1, 1, 0),
     // A block of 512 column-matrix rows of the classifier's second conv (k = 144, 16 channels).
     gemm144: (k) => k.gemm(0, MB, 4 * MB, 512, 16, 144, 144, 1, 16, 16, 0, 0),
+    // One p run (242 of 3136) of the classifier's dense layer at batch 32,
+    // adding onto C, its panels of B copied to room at 16 MB.
+    gemmdense: (k) => k.gemm(0, MB, 8 * MB, 32, 512, 242, 3136, 1, 512, 512, 1, 16 * MB),
+    // Winograd products: a block of 224 tiles of 16 channels to 16, and one
+    // of 48 tiles of 64 channels to 64.
+    gemmwino16: (k) => k.gemm(0, MB, 4 * MB, 224, 16, 16, 16, 1, 16, 16, 0, 0),
+    gemmwino64: (k) => k.gemm(0, MB, 4 * MB, 48, 64, 64, 64, 1, 64, 64, 0, 0),
   };
   const call = calls[which];
   if (!call) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;

@@ -930,7 +930,8 @@
   ;; and reads a column matrix that Im2col must write first. A tap row's
   ;; three taps are written out, so their offsets are constants: in Chromium
   ;; 148, timed call by call (tests/bench/abkernel.mjs), that took
-  ;; 0.80-0.94× the time of a loop over them. (With all nine taps written
+  ;; 0.77-0.94× the time of a loop over them; under Node 20 1.08-1.11×,
+  ;; and the browser is where users train. (With all nine taps written
   ;; out, Node 20's TurboFan hoisted their loads to the top of the tile and
   ;; spilled most of them: 12 GFLOP/s; Chromium 148 ran that as fast as
   ;; three rows of three.)
@@ -1347,6 +1348,11 @@
   ;; panel of B at $pb. One call per panel: a call per tile (t4x8, which
   ;; this replaces) cost 5-7% of a product with k = 10 (the 10-class
   ;; layer's input gradient), as tests/bench/abkernel.mjs timed it.
+  ;; Four steps of p written out, so A's loads take constant offsets and
+  ;; the five pointers move once per four steps, took 0.88-1.00× the time
+  ;; in Chromium 148 from one run to the next (gemmdense, gemmwino16,
+  ;; gemm144) but 1.19-1.35× under Node 20, whose TurboFan hoists the
+  ;; loads and spills; two steps: 0.99-1.00× and 1.14-1.19×. Not kept.
   (func $panel4x8 (param $pc i32) (param $pa i32) (param $pb i32) (param $k i32) (param $m4 i32)
         (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
