@@ -16,7 +16,8 @@
 ;; Exports: gemm (all three products; GemmTB passes a transposed copy of B),
 ;; gemv (products with one column), transpose (that copy's 4×4 squares),
 ;; conv1fwd and conv1dw (a convolution to one channel), conv1in and
-;; conv1indw (one from one channel) and col2im; then the layer kernels of
+;; conv1indw (one from one channel) with padrows (their image's copy with a
+;; zero border) and col2im; then the layer kernels of
 ;; core/kernels/layers.go (chansum, chansqdev, chansumdot, bnapply,
 ;; chanscale, bnbwd, dropmask, relu, relubwd, lrelu, lrelubwd, maxpool,
 ;; maxpoolbwd, addrows, sumrows; adam and rmsprop, the optimisers' updates),
@@ -1121,8 +1122,9 @@
 
 ;; padrows copies h rows of wd floats, contiguous at src, to dst with a
   ;; row stride of ds floats: an image into the interior of the copy with a
-  ;; zero border that conv1in and conv1indw read. (Go's copy of a 28-float
-  ;; row cost about as much as conv1in's work on a sixth of it.)
+  ;; zero border that conv1in and conv1indw read. (Go's copy, row by row,
+  ;; took 34 µs of a 487 µs forward pass over 32 images of 28×28 under
+  ;; Node: 7%.)
   (func (export "padrows") (param $dst i32) (param $ds i32) (param $src i32) (param $h i32) (param $wd i32)
     (local $i i32) (local $wd4 i32) (local $ds4 i32) (local $v4 i32)
     (local.set $wd4 (i32.shl (local.get $wd) (i32.const 2)))
