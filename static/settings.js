@@ -82,7 +82,7 @@ export const FIELDS = [
 
 export const PRESETS = {
   quick: {
-    label: 'Quick look (about a minute)',
+    label: 'Quick look (under a minute)',
     values: { n: '100', aug: 'vae', control: '1', k: '10', epochs: '8', levels: '', steps: '30', eval: '15',
       patience: '2', val: '200', test: '500', batch: '32', vaebatch: '32', seed: '1', lr: DEFAULT_LR, vaelr: DEFAULT_VAELR },
   },
