@@ -316,6 +316,13 @@ func simdTBBuffer(n int) ([]float32, func()) {
 // along j, in blocks of simdMC rows and equal p runs as in gemmRange; each
 // run after the first adds to C. Gemm takes each block of rows through all
 // the runs; GemmTA takes each run through all the blocks (simdRunTA).
+// Copying each block of A transposed, so that A·B (and GemmTB) ran as Aᵀ·B
+// through panel8c's 5-row tiles and one A pointer, was tried (C 64 or more
+// columns wide): in Chromium, its share of the gauge was 0.97× the plain
+// tiles' (median over the 36 products of benchShapes, both ways alternated
+// shape by shape in one run); its largest gains (Gemm cls-conv1-dx 63% to
+// 69%, GemmTB cls-conv4 86% to 90%) are within the ±10% a share moves from
+// run to run. Not kept.
 func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 	kc := runLen(k)
 	if o == opGemmTA && simdTARunsOuter {
