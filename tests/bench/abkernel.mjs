@@ -74,6 +74,12 @@ function abkRun([binA, binB, which, n, reps]) {
     // of 48 tiles of 64 channels to 64.
     gemmwino16: (k) => k.gemm(0, MB, 4 * MB, 224, 16, 16, 16, 1, 16, 16, 0, 0),
     gemmwino64: (k) => k.gemm(0, MB, 4 * MB, 48, 64, 64, 64, 1, 64, 64, 0, 0),
+    // GemmTB's copies of B: the 10-class layer's weights (512×10), a block
+    // of the VAE's encoder dense weights (504 rows of 32), and a p run of
+    // 256 of its decoder dense weights (20 rows 12,544 floats apart).
+    transpose10: (k) => k.transpose(0, 512, MB, 10, 512, 10),
+    transpose32: (k) => k.transpose(0, 504, MB, 32, 504, 32),
+    transposewide: (k) => k.transpose(0, 20, MB, 12544, 20, 256),
   };
   const call = calls[which];
   if (!call) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;
