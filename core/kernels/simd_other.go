@@ -48,7 +48,8 @@ func simdRMSprop(w, g, a []float32, k *RMSpropFactors) bool { return false }
 func simdDropoutMask(mask []float32, rate, scale float32) bool { return false }
 
 // simdWino43In, simdWino43Out, simdWino43Weights, simdWino43Dy and
-// simdWino43GradOut report false: outside js/wasm the Winograd transforms run in Go (or AVX2).
+// simdWino43GradOut report false: outside js/wasm the Winograd transforms
+// run in Go (or AVX2).
 func simdWino43In(v []float32, vs int, d []float32, rs, c, count int) bool  { return false }
 func simdWino43Out(y []float32, ys int, m []float32, ms, n, count int) bool { return false }
 func simdWino43Weights(u, w []float32, c, n int, adjoint bool) bool         { return false }

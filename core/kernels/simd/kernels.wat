@@ -989,49 +989,49 @@
           (local.set $pb (local.get $pw))
           (local.set $ky (i32.const 3))
           (loop $kyloop
-              (local.set $b0 (v128.load offset=0 (local.get $pb)))
-              (local.set $b1 (v128.load offset=16 (local.get $pb)))
-              (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
-              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
-              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
-              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
-              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $b0 (v128.load offset=32 (local.get $pb)))
-              (local.set $b1 (v128.load offset=48 (local.get $pb)))
-              (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
-              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
-              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
-              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
-              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $b0 (v128.load offset=64 (local.get $pb)))
-              (local.set $b1 (v128.load offset=80 (local.get $pb)))
-              (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
-              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
-              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
-              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $x (v128.load32_splat offset=20 (local.get $pa)))
-              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-              (local.set $pb (i32.add (local.get $pb) (i32.const 96)))
+            (local.set $b0 (v128.load offset=0 (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $b0 (v128.load offset=32 (local.get $pb)))
+            (local.set $b1 (v128.load offset=48 (local.get $pb)))
+            (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $b0 (v128.load offset=64 (local.get $pb)))
+            (local.set $b1 (v128.load offset=80 (local.get $pb)))
+            (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=16 (local.get $pa)))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat offset=20 (local.get $pa)))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 96)))
             (local.set $pa (i32.add (local.get $pa) (local.get $rs4)))
             (br_if $kyloop (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
           (v128.store offset=0 (local.get $pc) (local.get $c00))
@@ -1053,26 +1053,25 @@
   )
 
   ;; conv1indw adds one image's terms to the weight gradient dw (9×n, n a
-  ;; multiple of 8, wd even) of a stride-1 convolution from one input channel (the
-  ;; first convs): xp is the image with a zero border (row stride rs =
-  ;; wd+2), as conv1in reads it; dy its h×wd×n output gradient. Each weight
-  ;; adds every pixel's product in order, as GemmTA over the column matrix
-  ;; does. Lanes run over 8 channels of one tap row's three taps, in six
-  ;; accumulators loaded from dw; along an output row, the padded pixel
+  ;; multiple of 8, wd even) of a stride-1 convolution from one input channel
+  ;; (the first convs): xp is the image with a zero border (row stride
+  ;; rs = wd+2), as conv1in reads it; dy its h×wd×n output gradient. Each
+  ;; weight adds every pixel's product in order, as GemmTA over the column
+  ;; matrix does. Lanes run over 8 channels of one tap row's three taps, in
+  ;; six accumulators loaded from dw; along an output row, the padded pixel
   ;; tap kx = 2 reads is the one kx = 1 reads one output later and kx = 0
-  ;; two, so each is broadcast once and kept; two outputs a step (wd is
-  ;; even) let the three broadcasts take turns in their registers instead
-  ;; of moving down a register each step (0.94-0.99× the time of one output
-  ;; a step, in Chromium 148 call by call). (The previous version took 16
-  ;; channels of two taps, and with 16 channels the ninth tap with a copy of
-  ;; itself whose sums were dropped; in Chromium 148, timed call by call on
-  ;; one 28×28 image, this one takes 0.83-0.90× its time with 16 channels,
-  ;; 0.93-1.00× with 32.)
-  ;; Each output row goes through every channel group and tap row before
-  ;; the next, so its dy (3.5 KB with 32 channels) is read from memory once
-  ;; and then from L1; taken a group and tap row at a time over the whole
-  ;; image, dy (100 KB) came back from L2 for each of the 3·n/8 passes, and
-  ;; the call took 1/0.96 of this one's time on 32 images of 32 channels.
+  ;; two, so each is broadcast once and kept; two outputs a step (wd is even)
+  ;; let the three broadcasts take turns in their registers instead of moving
+  ;; down a register each step (0.94-0.99× the time of one output a step, in
+  ;; Chromium 148 call by call). (The previous version took 16 channels of
+  ;; two taps, and with 16 channels the ninth tap with a copy of itself whose
+  ;; sums were dropped; in Chromium 148, timed call by call on one 28×28
+  ;; image, this one takes 0.83-0.90× its time with 16 channels, 0.93-1.00×
+  ;; with 32.) Each output row goes through every channel group and tap row
+  ;; before the next, so its dy (3.5 KB with 32 channels) is read from memory
+  ;; once and then from L1; taken a group and tap row at a time over the
+  ;; whole image, dy (100 KB) came back from L2 for each of the 3·n/8 passes,
+  ;; and the call took 1/0.96 of this one's time on 32 images of 32 channels.
   ;; Rows in order keep each weight's order.
   (func (export "conv1indw") (param $dw i32) (param $xp i32) (param $dy i32) (param $n i32)
         (param $rs i32) (param $h i32) (param $wd i32)
@@ -1140,7 +1139,7 @@
       (br_if $yloop (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $h))))
   )
 
-;; padrows copies h rows of wd floats, contiguous at src, to dst with a
+  ;; padrows copies h rows of wd floats, contiguous at src, to dst with a
   ;; row stride of ds floats: an image into the interior of the copy with a
   ;; zero border that conv1in and conv1indw read. (Go's copy, row by row,
   ;; took 34 µs of a 487 µs forward pass over 32 images of 28×28 under
