@@ -2,11 +2,12 @@
 // and supplies the "simd" import module that core/kernels declares with
 // //go:wasmimport (core/kernels/simd_wasm.go):
 //
-//   - by default, forwarders into the SIMD128 kernels of
-//     core/kernels/simd/kernels.wat, compiled here with the npm package wabt
-//     (scripts/simd; `make simd-deps`) and instantiated with Go's own memory;
-//     simd.available() returns 1. If the kernels cannot be built, it fails
-//     rather than silently testing the pure-Go path.
+//   - by default, forwarders (static/simd-imports.js, the trainer's own)
+//     into the SIMD128 kernels of core/kernels/simd/kernels.wat, compiled
+//     here with the npm package wabt (scripts/simd; `make simd-deps`) and
+//     instantiated with Go's own memory; simd.available() returns 1. If
+//     the kernels cannot be built, it fails rather than silently testing
+//     the pure-Go path.
 //   - with VAEAUG_SIMD=0, a stub whose available() returns 0, so Go keeps to
 //     its pure-Go kernels and never calls the others.
 //   - with VAEAUG_WAT=file, the kernels of that file instead of the tree's:
@@ -64,54 +65,17 @@ async function kernelBytes() {
 	}
 }
 
-// simdImports returns the "simd" import module and a function that binds it
-// to the kernels once Go's instance (and so its memory) exists.
+// simdImports is the trainer's own table of forwarders (static/simd-imports.js).
+// Without the kernels, each but available() says so if Go ever calls it.
 function simdImports() {
-	let k = null;
-	const missing = () => { throw new Error("simd kernel called while simd.available() is 0"); };
-	const imports = {
-		available: () => (k ? 1 : 0),
-		gemm: (c, a, b, m, n, kk, ars, aps, ldb, ldc, load, pack) => k.gemm(c, a, b, m, n, kk, ars, aps, ldb, ldc, load, pack),
-		gemv: (c, a, b, m, kk, lda, ldb, ldc, load) => k.gemv(c, a, b, m, kk, lda, ldb, ldc, load),
-		col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) => k.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
-		transpose: (dst, ldd, src, lds, rows, cols) => k.transpose(dst, ldd, src, lds, rows, cols),
-		conv1fwd: (y, x, w, h, wd, zero) => k.conv1fwd(y, x, w, h, wd, zero),
-		conv1dw: (dw, x, dy, c, zero, h, w) => k.conv1dw(dw, x, dy, c, zero, h, w),
-		conv1in: (y, xp, wp, n, rs, h, w) => k.conv1in(y, xp, wp, n, rs, h, w),
-		conv1indw: (dw, xp, dy, n, rs, h, w) => k.conv1indw(dw, xp, dy, n, rs, h, w),
-		padrows: (dst, ds, src, h, w) => k.padrows(dst, ds, src, h, w),
-		// The layer kernels (core/kernels/layers_wasm.go).
-		chansum: (sum, x, rows, c) => k.chansum(sum, x, rows, c),
-		chansqdev: (sum2, x, mean, rows, c) => k.chansqdev(sum2, x, mean, rows, c),
-		chansumdot: (sum, sum2, g, h, rows, c) => k.chansumdot(sum, sum2, g, h, rows, c),
-		bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) => k.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
-		chanscale: (dst, x, scale, rows, c) => k.chanscale(dst, x, scale, rows, c),
-		bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) => k.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
-		addrows: (y, b, rows, c) => k.addrows(y, b, rows, c),
-		sumrows: (db, g, rows, c) => k.sumrows(db, g, rows, c),
-		adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) => k.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
-		rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => k.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
-		dropmask: (m, n, rate, scale) => k.dropmask(m, n, rate, scale),
-		relu: (y, x, n) => k.relu(y, x, n),
-		relubwd: (dx, g, y, n) => k.relubwd(dx, g, y, n),
-		lrelu: (y, x, n, alpha) => k.lrelu(y, x, n, alpha),
-		lrelubwd: (dx, g, x, n, alpha) => k.lrelubwd(dx, g, x, n, alpha),
-		maxpool: (y, arg, x, n, h, w, c) => k.maxpool(y, arg, x, n, h, w, c),
-		maxpoolbwd: (dx, dy, arg, n, h, w, c) => k.maxpoolbwd(dx, dy, arg, n, h, w, c),
-		winow43: (u, w, c, n, adj) => k.winow43(u, w, c, n, adj),
-		winoin43: (v, vs, d, rs, c, count) => k.winoin43(v, vs, d, rs, c, count),
-		winoout43: (y, ys, m, ms, n, count) => k.winoout43(y, ys, m, ms, n, count),
-		winody43: (e, es, dy, ys, n, count) => k.winody43(e, es, dy, ys, n, count),
-		winogo43: (dw, m, c, n) => k.winogo43(dw, m, c, n),
-		// The benchmarks' gauge of the machine's speed (core/kernels/peak_wasm_test.go).
-		peak: (w, n) => k.peak(w, n),
-	};
+	const simd = require(path.join(root, "static/simd-imports.js")).simdImports();
 	if (!useSIMD) {
-		for (const name of Object.keys(imports)) {
-			if (name !== "available") imports[name] = missing;
+		const missing = () => { throw new Error("simd kernel called while simd.available() is 0"); };
+		for (const name of Object.keys(simd.imports)) {
+			if (name !== "available") simd.imports[name] = missing;
 		}
 	}
-	return { imports, bind: (exports) => { k = exports; } };
+	return simd;
 }
 
 (async () => {

@@ -77,9 +77,9 @@ function fatal(message) {
 }
 
 try {
-  importScripts('gen/wasm_exec.js');
+  importScripts('gen/wasm_exec.js', 'simd-imports.js');
 } catch (err) {
-  fatal('could not load gen/wasm_exec.js: ' + err.message);
+  fatal('could not load the worker\'s scripts: ' + err.message);
   throw err;
 }
 
@@ -115,60 +115,9 @@ async function gunzipStream(stream) {
 }
 if (typeof DecompressionStream === 'function') self.vaeaugGunzip = gunzip;
 
-// The "simd" import module that core/kernels declares with //go:wasmimport
-// (core/kernels/simd_wasm.go): forwarders into the SIMD128 kernels of
-// gen/simd.wasm (built from core/kernels/simd/kernels.wat), which is
-// instantiated with Go's own memory once Go's instance exists. Until then,
-// or if the kernel module cannot be loaded, available() returns 0 and Go
-// keeps to its pure-Go kernels (same results, slower). The kernels read Go's
-// memory through the imported Memory, so memory growth needs no care here.
-const simd = {
-  kernels: null,
-  imports: {
-    // 1 only if the module has every kernel forwarded here (a stale
-    // gen/simd.wasm without the newer ones leaves Go on pure Go).
-    available: () => (simd.kernels && Object.keys(simd.imports).every(
-      (name) => name === 'available' || typeof simd.kernels[name] === 'function') ? 1 : 0),
-    gemm: (c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack) =>
-      simd.kernels.gemm(c, a, b, m, n, k, ars, aps, ldb, ldc, load, pack),
-    gemv: (c, a, b, m, k, lda, ldb, ldc, load) =>
-      simd.kernels.gemv(c, a, b, m, k, lda, ldb, ldc, load),
-    col2im: (img, rows, h, w, ch, stride, ow, pt, pl, p0, np) =>
-      simd.kernels.col2im(img, rows, h, w, ch, stride, ow, pt, pl, p0, np),
-    transpose: (dst, ldd, src, lds, rows, cols) => simd.kernels.transpose(dst, ldd, src, lds, rows, cols),
-    conv1fwd: (y, x, w, h, wd, zero) => simd.kernels.conv1fwd(y, x, w, h, wd, zero),
-    conv1dw: (dw, x, dy, c, zero, h, w) => simd.kernels.conv1dw(dw, x, dy, c, zero, h, w),
-    conv1in: (y, xp, wp, n, rs, h, w) => simd.kernels.conv1in(y, xp, wp, n, rs, h, w),
-    conv1indw: (dw, xp, dy, n, rs, h, w) => simd.kernels.conv1indw(dw, xp, dy, n, rs, h, w),
-    padrows: (dst, ds, src, h, w) => simd.kernels.padrows(dst, ds, src, h, w),
-    // The layer kernels (core/kernels/layers_wasm.go).
-    chansum: (sum, x, rows, c) => simd.kernels.chansum(sum, x, rows, c),
-    chansqdev: (sum2, x, mean, rows, c) => simd.kernels.chansqdev(sum2, x, mean, rows, c),
-    chansumdot: (sum, sum2, g, h, rows, c) => simd.kernels.chansumdot(sum, sum2, g, h, rows, c),
-    bnapply: (y, xh, x, mean, inv, gam, bet, rows, c) =>
-      simd.kernels.bnapply(y, xh, x, mean, inv, gam, bet, rows, c),
-    chanscale: (dst, x, scale, rows, c) => simd.kernels.chanscale(dst, x, scale, rows, c),
-    bnbwd: (dx, g, h, sum, sum2, coef, n, rows, c) =>
-      simd.kernels.bnbwd(dx, g, h, sum, sum2, coef, n, rows, c),
-    addrows: (y, b, rows, c) => simd.kernels.addrows(y, b, rows, c),
-    sumrows: (db, g, rows, c) => simd.kernels.sumrows(db, g, rows, c),
-    adam: (w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip) =>
-      simd.kernels.adam(w, g, m, v, n, b1, c1, b2, c2, lr, eps, clip, doclip),
-    rmsprop: (w, g, a, n, rho, c, lr, eps, clip, doclip) => simd.kernels.rmsprop(w, g, a, n, rho, c, lr, eps, clip, doclip),
-    dropmask: (m, n, rate, scale) => simd.kernels.dropmask(m, n, rate, scale),
-    relu: (y, x, n) => simd.kernels.relu(y, x, n),
-    relubwd: (dx, g, y, n) => simd.kernels.relubwd(dx, g, y, n),
-    lrelu: (y, x, n, alpha) => simd.kernels.lrelu(y, x, n, alpha),
-    lrelubwd: (dx, g, x, n, alpha) => simd.kernels.lrelubwd(dx, g, x, n, alpha),
-    maxpool: (y, arg, x, n, h, w, c) => simd.kernels.maxpool(y, arg, x, n, h, w, c),
-    maxpoolbwd: (dx, dy, arg, n, h, w, c) => simd.kernels.maxpoolbwd(dx, dy, arg, n, h, w, c),
-    winow43: (u, w, c, n, adj) => simd.kernels.winow43(u, w, c, n, adj),
-    winoin43: (v, vs, d, rs, c, count) => simd.kernels.winoin43(v, vs, d, rs, c, count),
-    winoout43: (y, ys, m, ms, n, count) => simd.kernels.winoout43(y, ys, m, ms, n, count),
-    winody43: (e, es, dy, ys, n, count) => simd.kernels.winody43(e, es, dy, ys, n, count),
-    winogo43: (dw, m, c, n) => simd.kernels.winogo43(dw, m, c, n),
-  },
-};
+// The "simd" import module (simd-imports.js), bound to gen/simd.wasm's
+// kernels once Go's instance exists.
+const simd = simdImports();
 
 async function compileKernels() {
   const url = 'gen/simd.wasm';
@@ -213,7 +162,7 @@ async function boot() {
   if (kmod) {
     try {
       const k = await WebAssembly.instantiate(kmod, { go: { mem: result.instance.exports.mem } });
-      simd.kernels = k.exports;
+      simd.bind(k.exports);
     } catch (err) {
       remember('simd kernels unavailable, using pure Go: ' + err.message);
     }

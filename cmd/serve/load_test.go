@@ -51,7 +51,7 @@ var loadAssets = func() []loadAsset {
 	// of wasm_exec.js is decoded and checked too.
 	for _, f := range []string{
 		"style.css", "app.js", "settings.js", "charts.js", "pictures.js", "pad.js",
-		"store.js", "trainer.js", "pool.js", "results.js", "worker.js",
+		"store.js", "trainer.js", "pool.js", "results.js", "worker.js", "simd-imports.js",
 	} {
 		as = append(as, loadAsset{"js/css", "/" + f, "gzip", "", f})
 	}

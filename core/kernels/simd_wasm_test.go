@@ -14,11 +14,14 @@ import (
 // VAEAUG_SIMD=0, so the conformance suite (testGemm and the golden hashes)
 // covers the kernels in one run and the pure-Go path in the other.
 //
-// It also reads simd/kernels.wat, which the exec wrapper compiles, so that
-// go test's cache knows this package's results depend on it.
+// It also reads simd/kernels.wat, which the exec wrapper compiles, and the
+// forwarders it hands Go (static/simd-imports.js), so that go test's cache
+// knows this package's results depend on them.
 func TestSIMDPresence(t *testing.T) {
-	if _, err := os.ReadFile("simd/kernels.wat"); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"simd/kernels.wat", "../../static/simd-imports.js"} {
+		if _, err := os.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 	want := os.Getenv("VAEAUG_SIMD") != "0"
 	if simdOK != want {

@@ -36,6 +36,7 @@ fs.copyFileSync(path.join(goroot, 'lib/wasm/wasm_exec.js'), path.join(dir, 'wasm
 for (const f of ['bench.html', 'bench.js', 'bench-worker.js']) {
   fs.copyFileSync(path.join(root, 'tests/bench', f), path.join(dir, f));
 }
+fs.copyFileSync(path.join(root, 'static/simd-imports.js'), path.join(dir, 'simd-imports.js'));
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const server = http.createServer((req, res) => {
