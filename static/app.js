@@ -218,6 +218,7 @@ function onEvent(m) {
   switch (m.type) {
     case 'ready':
       app.timing.ready = performance.now();
+      $('no-simd').hidden = m.simd !== false;
       if (!app.dataLoaded) status('Trainer ready; loading MNIST…');
       restoreWeights();
       break;

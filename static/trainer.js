@@ -139,7 +139,12 @@ export class Trainer {
   receive(w, msg) {
     if (w !== this.worker) return;
     this.lastHeard = performance.now();
-    if (msg.type === 'ready') this.ready = true;
+    if (msg.type === 'ready') {
+      this.ready = true;
+      // Whether the SIMD128 kernels loaded (wasm/PROTOCOL.md): without
+      // them the same numbers come about nine times slower.
+      this.simd = msg.simd === true;
+    }
     if (msg.type === 'fatal') {
       this.die(w, msg.message + (msg.detail ? '\n' + msg.detail : ''));
       return;

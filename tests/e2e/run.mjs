@@ -97,6 +97,11 @@ async function main() {
       // and unpacks MNIST while the wasm compiles.
       assert(info.prepared === true, 'the MNIST files were not prepared by the worker script');
       firstRun = info.results[0];
+      // The products ran on the SIMD128 kernels (gen/simd.wasm through
+      // static/simd-imports.js), and the page says nothing of their absence.
+      const simd = await page.evaluate(() => ({
+        on: window.vaeaug.trainer.simd, noticeHidden: document.getElementById('no-simd').hidden }));
+      assert(simd.on === true && simd.noticeHidden, 'SIMD kernels: ' + JSON.stringify(simd));
       const base = firstRun.arms.find((a) => a.arm === 'baseline');
       const aug = firstRun.arms.find((a) => a.arm === 'vae');
       assert(base && aug, 'want a baseline and a vae arm: ' + JSON.stringify(firstRun.arms.map((a) => a.arm)));
@@ -724,6 +729,25 @@ async function main() {
         await waitState(other, ['idle'], 10000);
       } finally {
         await other.close();
+      }
+    });
+
+    await step('no-simd', 'without the SIMD kernels the trainer runs on pure Go and the page says why it is slower', async () => {
+      await ctx.route('**/gen/simd.wasm', (r) => r.fulfill({ status: 404, body: 'not here' }));
+      const other = await ctx.newPage();
+      try {
+        await other.goto(`${server.base}/?${SMALL}&workers=1&autorun=1`);
+        await other.waitForFunction(() => window.vaeaug && window.vaeaug.timing.firstStep > 0, null, { timeout: 60000 });
+        const r = await other.evaluate(() => ({
+          simd: window.vaeaug.trainer.simd,
+          notice: document.getElementById('no-simd').hidden ? '' : document.getElementById('no-simd').textContent,
+        }));
+        assert(r.simd === false && /nine times as long/.test(r.notice), JSON.stringify(r));
+        await other.click('#stop');
+        await waitState(other, ['idle'], 10000);
+      } finally {
+        await other.close();
+        await ctx.unroute('**/gen/simd.wasm');
       }
     });
 
