@@ -515,6 +515,14 @@
   ;; chains overlap. Each lane still adds its row's products in increasing p
   ;; from its old value or +0. The last k mod 4 products go through t1x1,
   ;; and the last m mod 8 rows through gemv, one column at a time.
+  ;; A 4x10 tile in place of the last panel of 8 and gemv2 (or colt2) was
+  ;; tried: columns 8 and 9 of two rows in one vector, adding the rows'
+  ;; broadcasts shuffled to (A(i,p) A(i,p) A(i+1,p) A(i+1,p)) times a 64-bit
+  ;; broadcast of B[p,8..9], so every lane of its ten accumulators held an
+  ;; element of C. In Chromium 148 it took 0.95-1.01x the time for the
+  ;; 10-class layer's Y = X·W and 0.99-1.09x for its dW = Xᵀ·dY (abkernel
+  ;; gemm10 and gemmta10, four runs each). Its two shuffles a step go to
+  ;; the ports the adds use, as gemv2's transposes do. Not kept.
   (func $gemv2
         (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32)
         (param $lda i32) (param $ldb i32) (param $ldc i32) (param $load i32)
