@@ -175,10 +175,14 @@ async function main() {
         last: window.vaeaug.lastTiming,
         isolated: self.crossOriginIsolated,
         ready: window.__ff.ready,
+        simd: window.vaeaug.trainer.simd,
+        noSimdShown: !document.getElementById('no-simd').hidden,
         shown: [...document.querySelectorAll('#result-body .big .acc')].map((e) => ({
           arm: e.dataset.arm, text: e.textContent, acc: Number(e.dataset.acc) })),
       }));
-      log(`  crossOriginIsolated ${info.isolated}; worker ready: ${JSON.stringify(info.ready)}`);
+      log(`  crossOriginIsolated ${info.isolated}; worker ready: ${JSON.stringify(info.ready)}; SIMD kernels ${info.simd}`);
+      // Firefox has WebAssembly SIMD: the products must run on the kernels.
+      assert(info.simd === true && !info.noSimdShown, `SIMD kernels ${info.simd}, notice shown ${info.noSimdShown}`);
       assert(info.results.length === 1, `window.vaeaug.results has ${info.results.length} runs, want 1`);
       firstRun = info.results[0];
       const base = firstRun.arms.find((a) => a.arm === 'baseline');
