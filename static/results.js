@@ -3,6 +3,10 @@
 // article's figure and the CSV export.
 
 import { lineChart, COLORS, percentTick } from './charts.js';
+import { PRESETS } from './settings.js';
+
+// The article preset's VAE epochs (its last snapshot).
+const ARTICLE_VAE_EPOCHS = Number(PRESETS.article.values.epochs);
 
 export function h(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -100,6 +104,18 @@ export function renderResult(box, r) {
     box.appendChild(h('p', { class: 'explain' },
       `The step-matched control trains on the ${r.n} originals alone for the same ${control.steps} steps as the augmented ` +
       'classifier, so the gain over it is what the generated digits add beyond simply training longer.'));
+  }
+  // A short-trained VAE (the Quick look's) that hurts: say why, and where
+  // the article's comparison is, rather than leave "VAE samples hurt" as
+  // the lesson of a demo.
+  const snap = aug && aug.vae_level >= 0 && r.snapshots ? r.snapshots[aug.vae_level] : null;
+  if (snap && base && aug.test_acc < base.test_acc && snap.epoch < ARTICLE_VAE_EPOCHS) {
+    box.appendChild(h('p', { class: 'explain' },
+      `This VAE trained for ${snap.epoch} epoch${snap.epoch === 1 ? '' : 's'}` +
+      (typeof snap.loss === 'number' ? ` (loss ${snap.loss.toFixed(1)})` : '') + ', so its ' +
+      'samples are still blurry (see Pictures) and a classifier that learns mostly from them does worse than one that ' +
+      'sees the originals alone. The article found that a better-trained VAE (lower loss) does better; the “As in the ' +
+      `article” preset trains it for ${ARTICLE_VAE_EPOCHS} epochs.`));
   }
   box.appendChild(h('p', { class: 'muted' },
     `n = ${r.n}, seed ${r.seed}; test accuracy on ${r.config.test_size} MNIST test digits, ` +

@@ -115,6 +115,10 @@ async function main() {
         `control took ${ctrl.steps} steps on ${ctrl.train_size} images; the vae arm ${aug.steps} steps, n = ${firstRun.n}`);
       assert((await page.textContent('#result-body')).includes('step-matched control trains on the'),
         'the result does not explain the step-matched control');
+      // A VAE of a few epochs that hurts is explained (this one: 2 epochs).
+      const why = (await page.textContent('#result-body')).includes('This VAE trained for 2 epochs');
+      assert(why === (aug.test_acc < base.test_acc),
+        `VAE arm ${aug.test_acc}, baseline ${base.test_acc}: the short-VAE explanation is ${why ? '' : 'not '}shown`);
       assert(info.shown.length >= 2, 'the headline shows ' + info.shown.length + ' accuracies');
       for (const sh of info.shown) {
         const arm = firstRun.arms.find((a) => a.arm === sh.arm);
