@@ -218,7 +218,7 @@ function onEvent(m) {
   switch (m.type) {
     case 'ready':
       app.timing.ready = performance.now();
-      $('no-simd').hidden = m.simd !== false;
+      $('no-simd').hidden = trainer.simd; // read from this event by Trainer.receive
       if (!app.dataLoaded) status('Trainer ready; loading MNIST…');
       restoreWeights();
       break;
