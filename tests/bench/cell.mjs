@@ -8,20 +8,11 @@
 // set, so that a short run's time from page open is not rounded up to a
 // minute) and, at the end, the wall time and each arm's steps, accuracy and
 // seconds.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { launchChromium } from '../chromium.mjs';
 import { log } from '../harness.mjs';
-import { startServer } from '../server.mjs';
+import { inPage } from './in-page.mjs';
 
 const query = process.argv[2] || 'preset=article&n=100&aug=vae&k=10&seed=1';
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-cell-'));
-const server = await startServer(tmp);
-const browser = await launchChromium(path.join(tmp, 'profile'));
-let failed = false;
-try {
-  const page = browser.pages()[0] || await browser.newPage();
+await inPage('cell', async ({ page, server }) => {
   const t0 = Date.now();
   await page.goto(`${server.base}/?${query}&autorun=1`);
   for (;;) {
@@ -41,11 +32,4 @@ try {
     console.log(`  ${a.arm} k=${a.k} level ${a.vae_level}: ${a.steps} steps (best ${a.best_step}), ` +
       `test ${(a.test_acc * 100).toFixed(2)}%, ${a.seconds.toFixed(0)} s`);
   }
-} catch (err) {
-  failed = true;
-  console.error(err);
-} finally {
-  await browser.close();
-  server.child.kill('SIGTERM');
-}
-process.exit(failed ? 1 : 0);
+});

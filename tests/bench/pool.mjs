@@ -20,10 +20,8 @@
 // (the pool must not change a number); the script fails otherwise.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { launchChromium } from '../chromium.mjs';
 import { log, median } from '../harness.mjs';
-import { startServer } from '../server.mjs';
+import { inPage } from './in-page.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 2);
 const W = Number(process.env.WORKERS || 2);
@@ -31,14 +29,10 @@ const SEEDS = [...Array(Number(process.env.SEEDS || 4)).keys()].map((i) => i + 1
 const QUICK = 'preset=quick&n=100&aug=vae&k=10&seed=1';
 const MEASURES = ['runs', 'quick'].filter((m) => !process.env.ONLY || process.env.ONLY === m);
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaeaug-pool-'));
-const server = await startServer(tmp);
-const browser = await launchChromium(path.join(tmp, 'profile'));
-
 // browserCPU is the CPU time, in seconds, of the browser's processes so
-// far: the one started with our profile and all its descendants. Linux
-// only (/proc); null elsewhere.
-function browserCPU() {
+// far: the one started with our profile (under tmp) and all its
+// descendants. Linux only (/proc); null elsewhere.
+function browserCPU(tmp) {
   let entries;
   try { entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return null; }
   const procs = new Map();
@@ -65,7 +59,7 @@ function browserCPU() {
 const arms = (results) => [...results].sort((a, b) => a.seed - b.seed).map((r) => `seed ${r.seed}: ` +
   r.arms.map((a) => `${a.arm}/${a.k}/${a.vae_level} ${a.steps} ${a.best_step} ${a.val_acc} ${a.test_acc}`).join(', '));
 
-async function measure(page, workers, what) {
+async function measure({ page, server, tmp }, workers, what) {
   await page.goto(`${server.base}/?${QUICK}&workers=${workers}`);
   await page.waitForFunction(() => window.vaeaug && window.vaeaug.dataLoaded && window.vaeaug.trainer.ready, null, { timeout: 120000 });
   if (process.env.WARM === '1' && workers > 1) {
@@ -73,7 +67,7 @@ async function measure(page, workers, what) {
     await page.waitForFunction(() => window.vaeaug.pool.helpers.every((t) => t.ready), null, { timeout: 120000 });
     await page.waitForTimeout(3000); // its MNIST load, after ready
   }
-  const cpu0 = browserCPU();
+  const cpu0 = browserCPU(tmp);
   const t0 = Date.now();
   const ok = await page.evaluate((what) => {
     window.vaeaug.results = [];
@@ -84,7 +78,7 @@ async function measure(page, workers, what) {
   if (!ok) throw new Error('the page refused the runs');
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 0, polling: 200 });
   const seconds = (Date.now() - t0) / 1000;
-  const cpu1 = browserCPU();
+  const cpu1 = browserCPU(tmp);
   const cores = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / seconds;
   const out = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent,
     results: window.vaeaug.results, maxBusy: window.vaeaug.pool.maxBusy, size: window.vaeaug.pool.size }));
@@ -92,9 +86,9 @@ async function measure(page, workers, what) {
   return { seconds, cores, arms: arms(out.results), maxBusy: out.maxBusy, size: out.size };
 }
 
-let failed = false;
-try {
-  const page = browser.pages()[0] || await browser.newPage();
+await inPage('pool', async (ctx) => {
+  const { page } = ctx;
+  let failed = false;
   await page.addInitScript((seeds) => {
     document.addEventListener('DOMContentLoaded', () => { document.body.dataset.seeds = JSON.stringify(seeds); });
   }, SEEDS);
@@ -103,7 +97,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const what of MEASURES) {
       for (const workers of round % 2 ? [W, 1] : [1, W]) {
-        const m = await measure(page, workers, what);
+        const m = await measure(ctx, workers, what);
         log(`${what}, ${workers} worker(s) (${m.maxBusy} busy at most): ${m.seconds.toFixed(1)} s` +
           (m.cores === null ? '' : `, the browser kept ${m.cores.toFixed(2)} cores busy`));
         times[what][workers].push(m.seconds);
@@ -129,11 +123,5 @@ try {
       `(${show(times[what][W])}): speed-up ${(a / b).toFixed(2)}x (medians of ${ROUNDS}; ${os.cpus().length} cores)`);
   }
   console.log(failed ? 'pool: FAILED (see above)' : 'pool: every run scored the same with 1 and ' + W + ' workers');
-} catch (err) {
-  failed = true;
-  console.error(err);
-} finally {
-  await browser.close();
-  server.child.kill('SIGTERM');
-}
-process.exit(failed ? 1 : 0);
+  return !failed;
+});
