@@ -128,3 +128,25 @@ async function measureWorkers(cdp) {
   }
   return out;
 }
+
+// drawOne draws a "1" on the page's drawing pad (#pad) with the mouse: a
+// stroke down its middle. page is Playwright's or Puppeteer's.
+export async function drawOne(page) {
+  await page.$eval('#pad', (c) => c.scrollIntoView({ block: 'center' }));
+  const box = await (await page.$('#pad')).boundingBox();
+  const x = box.x + box.width / 2;
+  await page.mouse.move(x, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(x + i * 0.3, box.y + box.height * (0.2 + i * 0.06));
+  await page.mouse.up();
+}
+
+// padInk counts the drawing pad's light pixels.
+export function padInk(page) {
+  return page.$eval('#pad', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++;
+    return n;
+  });
+}

@@ -10,14 +10,17 @@
 // VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run),
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
-// reload (both need small-run), stop, bad-setting, diverge, dead-worker,
-// stop-start, settings, grid-reload, pool, compile-fallback, lan.
+// pictures, reload (these need small-run), stop, bad-setting, diverge,
+// stop-start, settings, grid-reload, pool, compile-fallback, no-simd,
+// dead-worker, lan.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory, within } from '../harness.mjs';
+import {
+  root, SMALL, LONG, log, results, check, assert, finish, workerTargets, workerMemory, within, drawOne, padInk,
+} from '../harness.mjs';
 import { startServer } from '../server.mjs';
 import { launchChromium } from '../chromium.mjs';
 
@@ -181,6 +184,50 @@ async function main() {
       assert(ink.samples > 0 && ink.sampleInk >= ink.samples / 2, `the generated images look blank: ${JSON.stringify(ink)}`);
     });
 
+    await step('pictures', 'after a run: reconstructions, a latent walk and test digits show, and the drawing pad gets both classifiers\' answers', async () => {
+      // They follow the run from the primary worker, the test digits last.
+      await page.waitForFunction(() => document.querySelectorAll('#testpreds canvas').length === 16, null, { timeout: 20000 });
+      const pics = await page.evaluate(() => {
+        // A canvas of one colour throughout shows nothing.
+        const blank = (cv) => {
+          const px = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+          for (let i = 4; i < px.length; i += 4) {
+            if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2] || px[i + 3] !== px[3]) return false;
+          }
+          return true;
+        };
+        const caps = [...document.querySelectorAll('#testpreds figcaption')].map((f) => f.textContent);
+        return {
+          recon: blank(document.getElementById('recon')),
+          walk: blank(document.getElementById('walk')),
+          blankDigits: [...document.querySelectorAll('#testpreds canvas')].filter(blank).length,
+          caps,
+        };
+      });
+      log('  pictures: ' + JSON.stringify({ ...pics, caps: pics.caps.slice(0, 3) }));
+      assert(!pics.recon && !pics.walk, `blank pictures: reconstructions ${pics.recon}, walk ${pics.walk}`);
+      assert(pics.blankDigits === 0, `${pics.blankDigits} of 16 test digits are blank`);
+      // Each test digit carries the baseline's and the augmented classifier's
+      // prediction, each right (✓) or wrong (✗).
+      assert(pics.caps.every((c) => /^B\d[✓✗] A\d[✓✗]$/.test(c)), 'test digit captions: ' + JSON.stringify(pics.caps));
+
+      await drawOne(page);
+      await page.waitForFunction(() => document.querySelectorAll('#pad-out .padguess').length === 2, null, { timeout: 15000 });
+      const out = await page.$$eval('#pad-out .padhead', (ps) => ps.map((p) => p.textContent));
+      log('  pad: ' + JSON.stringify(out));
+      assert(out.length === 2 && /^Baseline: \d/.test(out[0]) && /^Augmented: \d/.test(out[1]), 'pad answers: ' + JSON.stringify(out));
+      const bars = await page.$$eval('#pad-out .padpred', (ps) => ps.map((p) => p.querySelectorAll('.prob').length));
+      assert(bars.join() === '10,10', 'probability rows per classifier: ' + bars.join());
+
+      await page.click('#pad-clear');
+      const cleared = await page.evaluate(() => document.getElementById('pad-out').children.length);
+      assert(cleared === 0, `Clear left ${cleared} answers`);
+      await page.click('#pad-test');
+      await page.waitForFunction(() => document.querySelectorAll('#pad-out .padguess').length === 2, null, { timeout: 15000 });
+      const ink = await padInk(page);
+      assert(ink > 100, `"Use a test digit" left the pad blank (${ink} light pixels)`);
+    });
+
     await step('reload', 'a reload keeps the results (IndexedDB)', async () => {
       await page.reload();
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.results.length > 0, null, { timeout: 15000 });
@@ -191,6 +238,15 @@ async function main() {
       const shown = await page.$$eval('#result-body .big .acc', (es) => es.map((e) => e.textContent));
       const base = firstRun.arms.find((a) => a.arm === 'baseline');
       assert(shown.includes((base.test_acc * 100).toFixed(1) + '%'), 'the reloaded page does not show the accuracy');
+      // The run's samples and models come back from IndexedDB: the sample
+      // picker, and test digits predicted by both kept classifiers.
+      await page.waitForFunction(() => document.querySelectorAll('#testpreds canvas').length === 16, null, { timeout: 20000 });
+      const back = await page.evaluate(() => ({
+        options: document.getElementById('samples-pick').options.length,
+        caps: [...document.querySelectorAll('#testpreds figcaption')].map((f) => f.textContent),
+      }));
+      assert(back.options > 0, 'after reload the sample picker is empty');
+      assert(back.caps.every((c) => /^B\d[✓✗] A\d[✓✗]$/.test(c)), 'after reload, test digit captions: ' + JSON.stringify(back.caps));
     });
 
     await step('stop', 'stop works mid-run', async () => {

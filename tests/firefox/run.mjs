@@ -20,7 +20,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { root, SMALL, LONG, log, results, check, assert, finish } from '../harness.mjs';
+import { root, SMALL, LONG, log, results, check, assert, finish, drawOne, padInk } from '../harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const firefoxPath = process.env.FIREFOX || '/usr/bin/firefox-esr';
@@ -276,26 +276,14 @@ async function main() {
     });
 
     await check('drawing on the pad gets both classifiers\' answers', async () => {
-      await page.$eval('#pad', (c) => c.scrollIntoView({ block: 'center' }));
-      const box = await (await page.$('#pad')).boundingBox();
-      // A "1": a vertical stroke down the middle.
-      const x = box.x + box.width / 2;
-      await page.mouse.move(x, box.y + box.height * 0.2);
-      await page.mouse.down();
-      for (let i = 1; i <= 10; i++) await page.mouse.move(x + i * 0.3, box.y + box.height * (0.2 + i * 0.06));
-      await page.mouse.up();
+      await drawOne(page);
       await waitFor(page, () => document.querySelectorAll('#pad-out .padguess').length > 0, 15000);
       const out = await page.$$eval('#pad-out .padhead', (ps) => ps.map((p) => p.textContent));
       log('  pad: ' + JSON.stringify(out));
       assert(out.length === 2 && /^Baseline: \d/.test(out[0]) && /^Augmented: \d/.test(out[1]), 'pad answers: ' + JSON.stringify(out));
       await page.click('#pad-test');
       await sleep(1000);
-      const ink = await page.$eval('#pad', (c) => {
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++;
-        return n;
-      });
+      const ink = await padInk(page);
       assert(ink > 100, `"Use a test digit" left the pad blank (${ink} light pixels)`);
     });
 
