@@ -1,6 +1,7 @@
-// The vaeaug page: settings, the run's progress, live charts, pictures,
-// results, the drawing pad, persistence and exports. All training happens
-// in the worker (worker.js → wasm/); this file only talks to it.
+// The vaeaug page: settings, the run's progress, live charts, results,
+// persistence and exports; the pictures and the drawing pad are
+// gallery.js's. All training happens in the worker (worker.js → wasm/);
+// this file only talks to it.
 //
 // For automation: document.body.dataset.state is idle | running | done |
 // error, window.vaeaug.results holds the finished runs as plain objects, and
@@ -9,8 +10,8 @@
 
 import { FIELDS, PRESETS, validate, configOf, fromURL, toURL, presetOf } from './settings.js';
 import { lineChart, svgText, svgToPNG, percentTick } from './charts.js';
-import { drawTiles, drawSamples } from './pictures.js';
-import { Pad } from './pad.js';
+import { Gallery } from './gallery.js';
+import { Stages } from './stages.js';
 import * as store from './store.js';
 import { Pool, poolSize, splitRun, mergeResults } from './pool.js';
 import { compileTrainer } from './trainer.js';
@@ -186,6 +187,7 @@ function fieldOfError(msg) {
 // a run, that can train at once (pool.js).
 const pool = new Pool(poolSize(location.search, navigator.hardwareConcurrency), onJobEvent, onEvent, onDead);
 const trainer = pool.primary;
+const gallery = new Gallery(app, trainer);
 app.trainer = trainer;
 app.pool = pool;
 
@@ -211,7 +213,7 @@ function onDead(reason, t) {
   $('dead-msg').textContent = 'The trainer stopped working: ' + reason +
     (wasRunning ? ' The run in progress is lost; ' : ' ') + 'finished results are kept.';
   status('The trainer stopped working. Restart it to continue.');
-  markStage(null);
+  stages.mark(null);
 }
 
 function onEvent(m) {
@@ -226,11 +228,11 @@ function onEvent(m) {
       app.timing.loaded = performance.now();
       app.dataLoaded = true;
       app.loadInfo = m;
-      setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB · ${m.pool.toLocaleString('en')} training, ` +
+      stages.set('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB · ${m.pool.toLocaleString('en')} training, ` +
         `${m.test.toLocaleString('en')} test digits`, true);
       if (app.state !== 'running') status('Ready. Choose settings and start a run.');
       else status('Data loaded; training…');
-      refreshPictures();
+      gallery.refreshPictures();
       break;
     case 'progress':
       if (m.stage === 'load data') onProgress(m, null);
@@ -273,7 +275,7 @@ function onJobEvent(m, job) {
       onProgress(m, run);
       break;
     case 'samples':
-      onSamples(m, run);
+      gallery.onSamples(m, run);
       break;
     case 'snapshot':
       if (!job.echo) run.snapshots.push(m.snapshot);
@@ -320,13 +322,13 @@ function onRunError(m, job) {
     showErrors({ [key]: m.message.replace(/^start: /, '') }, [key]);
     setState('idle');
     status('Not started: fix the setting marked in red.');
-    markStage(null);
+    stages.mark(null);
     return;
   }
   $('form-error').textContent = 'The run failed: ' + m.message;
   setState('error');
   status('The run failed.');
-  markStage(null);
+  stages.mark(null);
 }
 
 // ---------------------------------------------------------------- starting and stopping
@@ -426,7 +428,7 @@ function onStopped(restarted) {
   app.run = null;
   app.stopping = false;
   setState('idle');
-  markStage(null);
+  stages.mark(null);
   maybeShrink();
   status(restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.');
 }
@@ -516,7 +518,7 @@ function showResume() {
 
 // ---------------------------------------------------------------- progress
 
-const stageRows = new Map();
+const stages = new Stages($('stages'));
 
 // show makes run the one shown in Progress, the charts and the samples:
 // its rows are built afresh and filled from what it has reported so far.
@@ -524,94 +526,23 @@ function show(run) {
   app.run = run;
   resetProgress(run.config, run);
   for (const a of run.arms) markArmDone(run, a);
-  for (const m of run.samples.values()) showSamples(m);
+  for (const m of run.samples.values()) gallery.showSamples(m);
   $('others').textContent = '';
 }
 
 // resetProgress lists the stages of a run of config; run, when given, keeps
 // the curves and samples (else they start empty).
 function resetProgress(config, run) {
-  stageRows.clear();
-  activeStage.clear();
-  const ol = $('stages');
-  ol.replaceChildren();
-  const add = (key, label) => {
-    const bar = h('progress', { max: 1, value: 0, 'aria-label': label });
-    const detail = h('span', { class: 'detail' });
-    const li = h('li', { class: 'stage pending' }, h('span', { class: 'name', text: label }), bar, detail);
-    ol.appendChild(li);
-    stageRows.set(key, { li, bar, detail });
-  };
-  add('load', 'Load data');
-  const arms = config.arms;
-  const vae = arms.some((a) => a === 'vae' || a === 'vae+classic' || a === 'noise');
-  const levels = config.snapshot_epochs.length;
-  if (arms.includes('baseline')) add('clf:baseline:0:-1', 'Train classifier · baseline');
-  if (vae) add('vae', 'Train VAE');
-  if (arms.some((a) => a !== 'baseline')) {
-    for (const k of config.k) {
-      for (const arm of arms) {
-        if (arm === 'baseline' || arm === 'step-matched') continue;
-        const lv = arm === 'classic' ? [-1] : [...Array(levels).keys()];
-        for (const l of lv) {
-          const tag = `${ARM_NAMES[arm] || arm} k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
-          add(`gen:${arm}:${k}:${l}`, 'Generate · ' + tag);
-          add(`clf:${arm}:${k}:${l}`, 'Train classifier · ' + tag);
-        }
-      }
-      if (arms.includes('step-matched')) {
-        // The control matches the level's first augmented classifier.
-        for (const l of vae ? [...Array(levels).keys()] : [-1]) {
-          const tag = `step-matched control k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
-          add(`clf:step-matched:${k}:${l}`, 'Train classifier · ' + tag);
-        }
-      }
-    }
-  }
-  add('eval', 'Evaluate on the test set');
-  app.evalTotal = [...stageRows.keys()].filter((k) => k.startsWith('clf:')).length;
+  stages.build(config);
+  app.evalTotal = stages.classifiers();
   if (app.dataLoaded) {
     const m = app.loadInfo;
-    setStage('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB, loaded earlier`, true);
+    stages.set('load', 1, 1, `${(m.bytes / 1e6).toFixed(1)} MB, loaded earlier`, true);
   }
   app.curves = run ? run.curves : { vae: new Map(), loss: new Map(), acc: new Map() };
-  app.samples.clear();
-  $('samples-pick').replaceChildren();
+  gallery.clearSamples();
   drawCharts();
   $('speed').textContent = '';
-}
-
-function setStage(key, done, total, text, finished, part = 0) {
-  const row = stageRows.get(key);
-  if (!row) return;
-  row.bar.max = Math.max(total, 1);
-  row.bar.value = Math.min(done, Math.max(total, 1));
-  row.detail.textContent = text;
-  if (finished) {
-    row.li.className = 'stage done';
-    row.bar.value = row.bar.max;
-  } else {
-    markStage(key, part);
-  }
-}
-
-// activeStage holds each part's active stage (part: the runId of a
-// worker's part of the run; 0 for loading): parts train at once.
-const activeStage = new Map();
-
-// markStage makes key the active stage of part, and the part's previous one
-// done; markStage(null) leaves no stage active.
-function markStage(key, part = 0) {
-  if (key === null) {
-    for (const [, row] of stageRows) if (row.li.classList.contains('active')) row.li.className = 'stage pending';
-    activeStage.clear();
-    return;
-  }
-  const prev = stageRows.get(activeStage.get(part));
-  if (prev && activeStage.get(part) !== key && prev.li.classList.contains('active')) prev.li.className = 'stage done';
-  activeStage.set(part, key);
-  const row = stageRows.get(key);
-  if (row) row.li.className = 'stage active';
 }
 
 function eta(s) {
@@ -624,7 +555,7 @@ function eta(s) {
 function onProgress(m, run) {
   if (m.stage === 'load data') {
     const mb = (x) => (x / 1e6).toFixed(1);
-    setStage('load', m.done, m.total, `${mb(m.done)} of ${mb(m.total)} MB${eta(m.etaSeconds)}`, false);
+    stages.set('load', m.done, m.total, `${mb(m.done)} of ${mb(m.total)} MB${eta(m.etaSeconds)}`, false);
     if (app.state !== 'running') status(`Loading MNIST: ${mb(m.done)} of ${mb(m.total)} MB…`);
     return;
   }
@@ -695,20 +626,20 @@ function showProgress(m, run) {
     key = 'vae';
     const epochs = m.images / cfg.n;
     text = `epoch ${Math.min(m.done + 1, m.total)} of ${m.total} · loss ${m.loss.toFixed(1)}${eta(m.etaSeconds)}`;
-    setStage(key, epochs, m.total, text, false, m.runId);
+    stages.set(key, epochs, m.total, text, false, m.runId);
   } else if (m.stage === 'generate') {
     key = `gen:${m.arm}:${m.k}:${m.arm === 'classic' ? -1 : m.level}`;
     text = `${m.done.toLocaleString('en')} of ${m.total.toLocaleString('en')} images${eta(m.etaSeconds)}`;
-    setStage(key, m.done, m.total, text, m.done === m.total, m.runId);
+    stages.set(key, m.done, m.total, text, m.done === m.total, m.runId);
   } else if (m.stage === 'train classifier') {
     key = `clf:${m.arm}:${m.k}:${m.arm === 'baseline' || m.arm === 'classic' ? -1 : m.level}`;
     if (m.arm === 'baseline') key = 'clf:baseline:0:-1';
     text = `step ${m.done} of at most ${m.total} · loss ${m.loss.toFixed(3)}` +
       (m.valAcc > 0 ? ` · validation ${pct(m.valAcc)}` : '') + eta(m.etaSeconds);
-    setStage(key, m.done, m.total, text, false, m.runId);
+    stages.set(key, m.done, m.total, text, false, m.runId);
   } else if (m.stage === 'evaluate') {
     key = 'eval';
-    setStage('eval', run.evalDone, app.evalTotal,
+    stages.set('eval', run.evalDone, app.evalTotal,
       `scoring ${name} on ${cfg.test_size.toLocaleString('en')} test digits…`, false, m.runId);
   }
   // A split run's parts report at once: each keeps its own line of the
@@ -758,14 +689,9 @@ function onArmDone(m, run) {
 // markArmDone shows a scored classifier of the run shown.
 function markArmDone(run, a) {
   const key = a.arm === 'baseline' ? 'clf:baseline:0:-1' : `clf:${a.arm}:${a.k}:${a.arm === 'classic' ? -1 : a.vae_level}`;
-  const row = stageRows.get(key);
-  if (row) {
-    row.li.className = 'stage done';
-    row.bar.value = row.bar.max;
-    row.detail.textContent = `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`;
-  }
+  stages.finish(key, `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`);
   const done = run.arms.length;
-  setStage('eval', done, app.evalTotal, `${done} of ${app.evalTotal} classifiers scored`, done >= app.evalTotal);
+  stages.set('eval', done, app.evalTotal, `${done} of ${app.evalTotal} classifiers scored`, done >= app.evalTotal);
 }
 
 // finishRun records a run whose parts have all reported their results.
@@ -796,9 +722,7 @@ async function finishRun(run) {
   const keeping = keepWeights(run, r.arms || []);
   app.keeping = keeping;
   if (run === app.run) {
-    for (const [, row] of stageRows) {
-      if (row.li.classList.contains('active')) row.li.className = 'stage done';
-    }
+    stages.finishActive();
     if (!last) show(app.active[0]);
   }
   showOthers();
@@ -814,7 +738,7 @@ async function finishRun(run) {
   if (app.keeping === keeping) {
     app.keeping = null;
     maybeShrink();
-    if (last) refreshPictures();
+    if (last) gallery.refreshPictures();
   }
 }
 
@@ -848,157 +772,6 @@ function drawCharts() {
   lineChart($('chart-loss'), { series: seriesOf(app.curves.loss), xLabel: 'step', yLabel: 'loss' });
   lineChart($('chart-acc'), { series: seriesOf(app.curves.acc, { markers: true }), xLabel: 'step',
     yLabel: 'validation accuracy', yFormat: percentTick, minSpan: 0.1, bounds: [0, 1] });
-}
-
-// ---------------------------------------------------------------- pictures
-
-function onSamples(m, run) {
-  const levels = run.config.snapshot_epochs.length;
-  const label = `${ARM_NAMES[m.arm] || m.arm}, k=${m.k}` + (m.level >= 0 && levels > 1 ? `, level ${m.level + 1}` : '');
-  const s = { ...m, label };
-  run.samples.set(`${m.arm}|${m.k}|${m.level}`, s);
-  if (run === app.run) showSamples(s);
-}
-
-// showSamples adds a samples event to the picker and draws it.
-function showSamples(m) {
-  const key = `${m.arm}|${m.k}|${m.level}`;
-  const isNew = !app.samples.has(key);
-  app.samples.set(key, m);
-  const pick = $('samples-pick');
-  if (isNew) pick.appendChild(h('option', { value: key, text: m.label }));
-  pick.value = key;
-  drawSampleGrid();
-}
-
-// restoreSamples shows the last finished run's sample grids again after a
-// reload.
-async function restoreSamples() {
-  if (app.state === 'running') return;
-  const saved = (await store.loadWeights()).find((w) => w.which === 'samples');
-  if (!saved || !saved.items || app.samples.size) return;
-  const pick = $('samples-pick');
-  for (const [key, m] of saved.items) {
-    app.samples.set(key, m);
-    pick.appendChild(h('option', { value: key, text: m.label }));
-    pick.value = key;
-  }
-  drawSampleGrid();
-}
-
-function drawSampleGrid() {
-  const s = app.samples.get($('samples-pick').value);
-  if (!s) return;
-  drawSamples($('samples'), s.originals, s.samples, s.count, s.shown);
-  $('samples-cap').textContent = `${s.count} originals (left column) and ${s.shown} of the ${s.k} images ` +
-    `generated from each (${s.label}).`;
-}
-
-// refreshPictures asks the worker for reconstructions, a latent walk and
-// predictions on test digits, with the models of the last run.
-async function refreshPictures() {
-  if (!app.dataLoaded || app.state === 'running') return;
-  try {
-    const r = await trainer.request('recon', { offset: 0, count: 10 });
-    const pix = new Uint8Array(20 * 784);
-    pix.set(r.originals, 0);
-    pix.set(r.images, 10 * 784);
-    drawTiles($('recon'), pix, 20, 10);
-  } catch (err) { /* no VAE yet */ }
-  walk();
-  testPredictions();
-}
-
-async function walk() {
-  if (!app.dataLoaded) return;
-  const test = app.loadInfo ? app.loadInfo.test : 10000;
-  const from = Math.floor(Math.random() * test);
-  let to = Math.floor(Math.random() * test);
-  if (to === from) to = (to + 1) % test;
-  try {
-    const r = await trainer.request('walk', { from, to, steps: 10 });
-    const pix = new Uint8Array(12 * 784);
-    pix.set(r.ends.subarray(0, 784), 0);
-    pix.set(r.images, 784);
-    pix.set(r.ends.subarray(784), 11 * 784);
-    drawTiles($('walk'), pix, 12, 12);
-  } catch (err) { /* no VAE yet */ }
-}
-
-async function testPredictions() {
-  if (!app.dataLoaded) return;
-  const box = $('testpreds');
-  const test = app.loadInfo ? app.loadInfo.test : 10000;
-  const offset = Math.floor(Math.random() * (test - 16));
-  let r;
-  try {
-    r = await trainer.request('predict', { offset, count: 16 });
-  } catch (err) {
-    box.replaceChildren(h('p', { class: 'muted', text: 'Predictions appear after a run.' }));
-    return;
-  }
-  box.replaceChildren();
-  for (let i = 0; i < r.count; i++) {
-    const c = h('canvas', { class: 'digit', width: 28, height: 28 });
-    drawTiles(c, r.pixels.subarray(i * 784, (i + 1) * 784), 1, 1, 0, 0);
-    const label = r.labels[i];
-    const mark = (pred) => h('span', { class: pred === label ? 'right' : 'wrong', text: `${pred}${pred === label ? '✓' : '✗'}`,
-      title: pred === label ? 'right' : 'wrong' });
-    box.appendChild(h('figure', { class: 'tp' }, c,
-      h('figcaption', {}, 'B', mark(r.baselinePred[i]), r.augmentedPred ? h('span', {}, ' A', mark(r.augmentedPred[i])) : null)));
-  }
-}
-
-// ---------------------------------------------------------------- drawing pad
-
-let pad;
-
-async function predictDrawing(img) {
-  const out = $('pad-out');
-  if (!img) {
-    out.replaceChildren();
-    return;
-  }
-  let r;
-  try {
-    r = await trainer.request('predict', { pixels: img }, [img.buffer]);
-  } catch (err) {
-    out.replaceChildren(h('p', { class: 'muted', text: err.message }));
-    return;
-  }
-  out.replaceChildren();
-  const block = (title, probs, info) => {
-    let best = 0;
-    for (let d = 1; d < 10; d++) if (probs[d] > probs[best]) best = d;
-    const rows = [];
-    for (let d = 0; d < 10; d++) {
-      const bar = h('span', { class: 'bar' + (d === best ? ' best' : '') });
-      bar.style.width = (probs[d] * 100).toFixed(1) + '%';
-      rows.push(h('div', { class: 'prob' }, h('span', { class: 'digitlabel', text: String(d) }),
-        h('span', { class: 'barbox' }, bar), h('span', { class: 'barval', text: pct(probs[d]) })));
-    }
-    return h('div', { class: 'padpred' },
-      h('p', { class: 'padhead' }, `${title}: `, h('strong', { class: 'padguess', text: String(best) }),
-        info ? h('span', { class: 'muted', text: ` (${info})` }) : null),
-      rows);
-  };
-  out.appendChild(block('Baseline', r.baseline, r.baselineArm ? `n=${r.baselineArm.n}` : ''));
-  if (r.augmented) {
-    const a = r.augmentedArm;
-    out.appendChild(block('Augmented', r.augmented, a ? `${ARM_NAMES[a.arm] || a.arm} k=${a.k}` : ''));
-  }
-}
-
-async function padTestDigit() {
-  const test = app.loadInfo ? app.loadInfo.test : 10000;
-  try {
-    const r = await trainer.request('predict', { offset: Math.floor(Math.random() * test), count: 1 });
-    pad.clear(false);
-    pad.showDigit(r.pixels);
-    predictDrawing(pad.image());
-  } catch (err) {
-    $('pad-out').replaceChildren(h('p', { class: 'muted', text: err.message }));
-  }
 }
 
 // ---------------------------------------------------------------- weights kept across reloads
@@ -1050,7 +823,7 @@ async function restoreWeights() {
       console.warn('vaeaug: could not restore', w.which, err.message);
     }
   }
-  if (ws.length) refreshPictures();
+  if (ws.length) gallery.refreshPictures();
 }
 
 // ---------------------------------------------------------------- results
@@ -1139,9 +912,6 @@ async function init() {
     setState('idle');
     bootWorker();
   });
-  $('samples-pick').addEventListener('change', drawSampleGrid);
-  $('walk-again').addEventListener('click', walk);
-  $('preds-again').addEventListener('click', testPredictions);
   $('fig-arm').addEventListener('change', renderFigureControls);
   $('fig-level').addEventListener('change', renderFigureControls);
   $('csv').addEventListener('click', () => download('vaeaug-results.csv', new Blob([csvOf(app.results)], { type: 'text/csv' })));
@@ -1158,9 +928,7 @@ async function init() {
   });
   $('npz-baseline').addEventListener('click', () => exportNPZ('baseline'));
   $('npz-augmented').addEventListener('click', () => exportNPZ('augmented'));
-  pad = new Pad($('pad'), predictDrawing);
-  $('pad-clear').addEventListener('click', () => pad.clear());
-  $('pad-test').addEventListener('click', padTestDigit);
+  gallery.bind();
 
   setState('idle');
   const first = validate(raw);
@@ -1175,7 +943,7 @@ async function init() {
 
   app.results = (await store.loadRuns()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   renderAll();
-  restoreSamples();
+  gallery.restoreSamples();
 
   if (autorun) {
     // Refuse a bad link the same way as a bad form: next to the field.

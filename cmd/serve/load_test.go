@@ -50,7 +50,7 @@ var loadAssets = func() []loadAsset {
 	// Scripts and the style sheet ask for gzip, so that the gzip variant
 	// of wasm_exec.js is decoded and checked too.
 	for _, f := range []string{
-		"style.css", "app.js", "settings.js", "charts.js", "pictures.js", "pad.js",
+		"style.css", "app.js", "settings.js", "charts.js", "gallery.js", "stages.js", "pictures.js", "pad.js",
 		"store.js", "trainer.js", "pool.js", "results.js", "worker.js", "simd-imports.js",
 	} {
 		as = append(as, loadAsset{"js/css", "/" + f, "gzip", "", f})
