@@ -144,6 +144,9 @@ func gemmShapes() []shape {
 		// leaves (SIMD128: gemv2 or, for GemmTA, colt2, then gemv or
 		// colt), with m and k off their multiples of 8 and 4.
 		shape{32, 10, 512}, shape{45, 10, 37}, shape{17, 11, 6}, shape{16, 14, 3},
+		// The 10-class layer's weight gradient as GemmTA takes it (m = 512
+		// inputs, n = 10 classes, k = 32 images), and shapes like it.
+		shape{512, 10, 32}, shape{72, 13, 7}, shape{64, 9, 40},
 		// Several blocks of rows and several p runs, in both orders the
 		// SIMD128 kernels take them (GemmTA: each run through every block).
 		shape{150, 16, 600},
