@@ -117,6 +117,10 @@ func run(ctx context.Context, stopSignals func(), args []string, stdout, stderr 
 	}
 
 	ln, err := net.Listen("tcp", opts.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		// Most often a second `make serve`: say what to do.
+		return fmt.Errorf("%s is already in use (is the trainer already running? stop it, or pick another port: -addr 127.0.0.1:8081, or make serve SERVEFLAGS='-addr 127.0.0.1:8081'): %w", opts.addr, err)
+	}
 	if err != nil {
 		return err
 	}

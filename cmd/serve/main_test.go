@@ -169,6 +169,23 @@ func TestRunBadArgs(t *testing.T) {
 	}
 }
 
+// TestRunAddrInUse checks that a port already taken (a second make serve)
+// is refused with what to do, not only the system's words.
+func TestRunAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = run(context.Background(), nil, []string{"-addr", ln.Addr().String()}, io.Discard, io.Discard, nil)
+	if err == nil {
+		t.Fatal("run on a taken port succeeded")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "already in use") || !strings.Contains(msg, "-addr") {
+		t.Errorf("error does not say the port is taken and how to pick another: %q", msg)
+	}
+}
+
 // rawRequest writes req on a new connection to addr and reads the response
 // header (the body, if any, is not read).
 func rawRequest(t *testing.T, addr, req string) *http.Response {
