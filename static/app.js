@@ -930,6 +930,15 @@ async function init() {
   $('npz-augmented').addEventListener('click', () => exportNPZ('augmented'));
   gallery.bind();
 
+  // Leaving the page ends the runs in progress (finished runs, a grid's
+  // plan and the kept models are saved): while one trains, the browser asks
+  // first (Chromium only once the user has clicked on the page).
+  addEventListener('beforeunload', (e) => {
+    if (app.state !== 'running') return;
+    e.preventDefault();
+    e.returnValue = true; // browsers before preventDefault was enough
+  });
+
   setState('idle');
   const first = validate(raw);
   resetProgress(configOf(Object.keys(first.errors).length ? validate(PRESETS.quick.values).values : first.values));

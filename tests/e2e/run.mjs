@@ -11,7 +11,7 @@
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
 // pictures, reload (these need small-run), stop, bad-setting, diverge,
-// stop-start, settings, grid-reload, pool, compile-fallback, no-simd,
+// leave, stop-start, settings, grid-reload, pool, compile-fallback, no-simd,
 // dead-worker, lan.
 
 import fs from 'node:fs';
@@ -338,6 +338,33 @@ async function main() {
       await page.click('#start');
       const s2 = await waitState(page, ['done', 'error'], 300000);
       assert(s2 === 'done', `after the diverged run, a good one ended in state ${s2}: ${await page.textContent('#form-error')}`);
+    });
+
+    await step('leave', 'leaving mid-run asks first; leaving when nothing runs does not', async () => {
+      const dialogs = [];
+      const onDialog = (d) => {
+        dialogs.push(d.type());
+        d.accept();
+      };
+      page.on('dialog', onDialog);
+      try {
+        await page.goto(`${server.base}/?${LONG}&workers=1`);
+        await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+        // A click: Chromium asks before leaving only a page the user has
+        // interacted with.
+        await page.click('#start');
+        assert((await waitState(page, ['running'], 10000)) === 'running', 'the run did not start');
+        await page.reload();
+        await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 60000 });
+        assert(dialogs.join() === 'beforeunload', 'dialogs on leaving mid-run: ' + JSON.stringify(dialogs));
+        assert((await state(page)) === 'idle', `after leaving, the state is ${await state(page)}`);
+        await page.click('#budgets summary');
+        await page.reload();
+        await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 60000 });
+        assert(dialogs.length === 1, 'dialogs on leaving an idle page: ' + JSON.stringify(dialogs.slice(1)));
+      } finally {
+        page.off('dialog', onDialog);
+      }
     });
 
     await step('stop-start', 'stop, then start again: one worker, no doubled or backward progress, memory flat from one start and stop to the next', async () => {

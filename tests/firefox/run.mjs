@@ -161,6 +161,8 @@ async function main() {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push('console error: ' + m.text());
     });
+    // The page asks before leaving a run in progress (beforeunload): leave.
+    page.on('dialog', (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
 
     let firstRun = null;
     await check('a small run from the URL finishes with the accuracy shown', async () => {
