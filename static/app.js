@@ -424,13 +424,46 @@ function stopRun() {
 function onStopped(restarted) {
   clearTimeout(app.stopTimer);
   if (app.state !== 'running') return;
+  const kept = keepStopped(app.active);
   app.active = [];
   app.run = null;
   app.stopping = false;
   setState('idle');
   stages.mark(null);
   maybeShrink();
-  status(restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.');
+  status((restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.') +
+    (kept ? ` The ${kept === 1 ? 'classifier' : `${kept} classifiers`} already scored ${kept === 1 ? 'is' : 'are'} kept in the results.` : ''));
+}
+
+// keepStopped records, for each stopped run outside a grid, the
+// classifiers it had scored (each trained to its own end, so as good as
+// in a finished run), marked stopped, and returns how many it kept. A
+// grid's cell is left out: "Resume grid" runs it again whole, with the
+// same numbers.
+function keepStopped(runs) {
+  let kept = 0;
+  let last = null;
+  for (const run of runs) {
+    if (run.grid || !run.arms.length || !run.config) continue;
+    const snapshots = [...run.snapshots].sort((a, b) => a.level - b.level);
+    const r = mergeResults(run.config, [{ n: run.config.n, seed: run.config.seed, snapshots, arms: run.arms }],
+      (performance.now() - run.startedAt) / 1000);
+    const entry = {
+      id: `${Date.now().toString(36)}-${r.n}-${r.seed}-stopped`,
+      createdAt: new Date().toISOString(),
+      url: run.url,
+      preset: run.preset,
+      settings: run.raw,
+      ...r,
+      stopped: true,
+    };
+    app.results.push(entry);
+    store.saveRun(entry);
+    kept += run.arms.length;
+    last = entry;
+  }
+  if (last) renderAll(last);
+  return kept;
 }
 
 // maybeShrink ends the helpers once nothing runs and the last run's models

@@ -100,6 +100,11 @@ export function renderResult(box, r) {
       h('span', { class: 'big-label', text: 'Gain over control' }), h('span', { class: 'gain-value', text: points(g) })));
   }
   box.appendChild(head);
+  if (r.stopped) {
+    box.appendChild(h('p', { class: 'explain stopped' },
+      `This run was stopped: these are the ${r.arms.length} classifier${r.arms.length === 1 ? '' : 's'} it had scored ` +
+      'before, each trained to its own end.'));
+  }
   if (control) {
     box.appendChild(h('p', { class: 'explain' },
       `The step-matched control trains on the ${r.n} originals alone for the same ${control.steps} steps as the augmented ` +
@@ -200,7 +205,7 @@ export function rowsOf(results) {
         vae_level: a.vae_level, vae_epoch: snap ? snap.epoch : '', vae_loss: snap ? snap.loss : '',
         train_size: a.train_size, steps: a.steps, best_step: a.best_step,
         val_acc: a.val_acc, test_acc: a.test_acc, gain: base && a !== base ? a.test_acc - base.test_acc : '',
-        test_size: r.config.test_size, seconds: a.seconds, url: r.url || '',
+        test_size: r.config.test_size, seconds: a.seconds, url: r.url || '', stopped: r.stopped ? 1 : '',
       });
     }
   });
@@ -210,7 +215,7 @@ export function rowsOf(results) {
 export function csvOf(results) {
   const rows = rowsOf(results);
   const cols = ['run', 'id', 'created', 'n', 'seed', 'arm', 'k', 'vae_level', 'vae_epoch', 'vae_loss', 'train_size',
-    'steps', 'best_step', 'val_acc', 'test_acc', 'gain', 'test_size', 'seconds', 'url'];
+    'steps', 'best_step', 'val_acc', 'test_acc', 'gain', 'test_size', 'seconds', 'url', 'stopped'];
   const esc = (v) => {
     const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v ?? '');
     return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
@@ -232,7 +237,7 @@ export function renderTable(table, results, onDelete) {
     const base = baselineOf(r);
     r.arms.forEach((a, ai) => {
       const tr = h('tr', { class: ai === 0 ? 'run-first' : '' },
-        h('td', { text: ai === 0 ? String(ri + 1) : '' }),
+        h('td', { text: ai === 0 ? String(ri + 1) + (r.stopped ? ' (stopped)' : '') : '' }),
         h('td', { text: String(r.n) }),
         h('td', { text: String(r.seed) }),
         h('td', { text: armLabel(a, r) }),

@@ -10,9 +10,9 @@
 // VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run),
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
-// pictures, reload (these need small-run), stop, bad-setting, diverge,
-// leave, stop-start, settings, grid-reload, pool, compile-fallback, no-simd,
-// dead-worker, lan.
+// pictures, reload (these need small-run), stop, stop-keeps, bad-setting,
+// diverge, leave, stop-start, settings, grid-reload, pool, compile-fallback,
+// no-simd, dead-worker, lan.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -267,6 +267,38 @@ async function main() {
       assert(took <= 2.5, `stop took ${took.toFixed(2)} s`);
       const n = await page.evaluate(() => window.vaeaug.results.length);
       assert(n === before, `a stopped run must not be added to the results (have ${n}, had ${before})`);
+    });
+
+    await step('stop-keeps', 'Stop keeps the classifiers a run had scored, marked stopped, across a reload', async () => {
+      // One worker: the baseline (20 steps) is scored, then the VAE trains
+      // for 400 epochs, long enough to be stopped.
+      const q = 'n=20&aug=vae&k=2&seed=1&preset=quick&epochs=400&steps=20&eval=10&patience=2&val=100&test=200&batch=16&vaebatch=16&workers=1';
+      await page.goto(`${server.base}/?${q}`);
+      await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
+      const before = await page.evaluate(() => window.vaeaug.results.length);
+      await page.goto(`${server.base}/?${q}&autorun=1`);
+      await waitState(page, ['running'], 10000);
+      await page.waitForFunction(() => window.vaeaug.run && window.vaeaug.run.arms.length === 1, null, { timeout: 120000, polling: 100 });
+      await page.click('#stop');
+      await waitState(page, ['idle'], 5000);
+      const seen = () => page.evaluate(() => ({
+        results: window.vaeaug.results,
+        status: document.getElementById('status').textContent,
+        note: (document.querySelector('#result-body .stopped') || {}).textContent || '',
+        marked: [...document.querySelectorAll('#table td')].filter((td) => td.textContent.endsWith('(stopped)')).length,
+      }));
+      const r = await seen();
+      log('  ' + r.status);
+      assert(r.results.length === before + 1, `${r.results.length} results after Stop, had ${before}`);
+      const last = r.results.at(-1);
+      assert(last.stopped === true && last.arms.length === 1 && last.arms[0].arm === 'baseline' && last.arms[0].test_acc > 0,
+        'the kept run: ' + JSON.stringify({ stopped: last.stopped, arms: last.arms.map((a) => [a.arm, a.test_acc]) }));
+      assert(/classifier already scored is kept/.test(r.status), 'status after Stop: ' + r.status);
+      assert(/stopped/.test(r.note) && r.marked === 1, `the result says stopped: ${JSON.stringify(r.note)}, table marks ${r.marked}`);
+      await page.reload();
+      await page.waitForFunction((n) => window.vaeaug && window.vaeaug.results.length === n, before + 1, { timeout: 15000 });
+      const back = await seen();
+      assert(JSON.stringify(back.results.at(-1)) === JSON.stringify(last), 'the stopped run differs after a reload');
     });
 
     await step('bad-setting', 'a bad setting is refused next to its field and nothing starts', async () => {
