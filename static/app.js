@@ -11,7 +11,7 @@
 import { FIELDS, PRESETS, validate, configOf, fromURL, toURL, presetOf } from './settings.js';
 import { lineChart, svgText, svgToPNG, percentTick } from './charts.js';
 import { Gallery } from './gallery.js';
-import { Stages } from './stages.js';
+import { Stages, classifierKey, generateKey } from './stages.js';
 import * as store from './store.js';
 import { Pool, poolSize, splitRun, mergeResults } from './pool.js';
 import { compileTrainer } from './trainer.js';
@@ -448,15 +448,7 @@ function keepStopped(runs) {
     const snapshots = [...run.snapshots].sort((a, b) => a.level - b.level);
     const r = mergeResults(run.config, [{ n: run.config.n, seed: run.config.seed, snapshots, arms: run.arms }],
       (performance.now() - run.startedAt) / 1000);
-    const entry = {
-      id: `${Date.now().toString(36)}-${r.n}-${r.seed}-stopped`,
-      createdAt: new Date().toISOString(),
-      url: run.url,
-      preset: run.preset,
-      settings: run.raw,
-      ...r,
-      stopped: true,
-    };
+    const entry = { ...resultEntry(run, r, '-stopped'), stopped: true };
     app.results.push(entry);
     store.saveRun(entry);
     kept += run.arms.length;
@@ -661,12 +653,11 @@ function showProgress(m, run) {
     text = `epoch ${Math.min(m.done + 1, m.total)} of ${m.total} · loss ${m.loss.toFixed(1)}${eta(m.etaSeconds)}`;
     stages.set(key, epochs, m.total, text, false, m.runId);
   } else if (m.stage === 'generate') {
-    key = `gen:${m.arm}:${m.k}:${m.arm === 'classic' ? -1 : m.level}`;
+    key = generateKey(m.arm, m.k, m.level);
     text = `${m.done.toLocaleString('en')} of ${m.total.toLocaleString('en')} images${eta(m.etaSeconds)}`;
     stages.set(key, m.done, m.total, text, m.done === m.total, m.runId);
   } else if (m.stage === 'train classifier') {
-    key = `clf:${m.arm}:${m.k}:${m.arm === 'baseline' || m.arm === 'classic' ? -1 : m.level}`;
-    if (m.arm === 'baseline') key = 'clf:baseline:0:-1';
+    key = classifierKey(m.arm, m.k, m.level);
     text = `step ${m.done} of at most ${m.total} · loss ${m.loss.toFixed(3)}` +
       (m.valAcc > 0 ? ` · validation ${pct(m.valAcc)}` : '') + eta(m.etaSeconds);
     stages.set(key, m.done, m.total, text, false, m.runId);
@@ -721,10 +712,22 @@ function onArmDone(m, run) {
 
 // markArmDone shows a scored classifier of the run shown.
 function markArmDone(run, a) {
-  const key = a.arm === 'baseline' ? 'clf:baseline:0:-1' : `clf:${a.arm}:${a.k}:${a.arm === 'classic' ? -1 : a.vae_level}`;
-  stages.finish(key, `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`);
+  stages.finish(classifierKey(a.arm, a.k, a.vae_level), `${a.steps} steps, kept step ${a.best_step} · validation ${pct(a.val_acc)} · test ${pct(a.test_acc)}`);
   const done = run.arms.length;
   stages.set('eval', done, app.evalTotal, `${done} of ${app.evalTotal} classifiers scored`, done >= app.evalTotal);
+}
+
+// resultEntry is what the results list keeps of run, whose result is r:
+// r with the run's link, preset and settings.
+function resultEntry(run, r, idSuffix = '') {
+  return {
+    id: `${Date.now().toString(36)}-${r.n}-${r.seed}${idSuffix}`,
+    createdAt: new Date().toISOString(),
+    url: run.url,
+    preset: run.preset,
+    settings: run.raw,
+    ...r,
+  };
 }
 
 // finishRun records a run whose parts have all reported their results.
@@ -732,14 +735,7 @@ async function finishRun(run) {
   const wall = (performance.now() - run.startedAt) / 1000;
   const r = run.parts.length === 1 ? run.parts[0].result
     : mergeResults(run.config, run.parts.map((p) => p.result), wall);
-  const entry = {
-    id: `${Date.now().toString(36)}-${r.n}-${r.seed}`,
-    createdAt: new Date().toISOString(),
-    url: run.url,
-    preset: run.preset,
-    settings: run.raw,
-    ...r,
-  };
+  const entry = resultEntry(run, r);
   if (run.grid) entry.grid = run.grid;
   if (run.parts.length > 1) entry.workers = run.parts.length;
   app.lastTiming = {

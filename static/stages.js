@@ -7,6 +7,12 @@
 
 import { h, ARM_NAMES } from './results.js';
 
+// classifierKey and generateKey are the keys of a classifier's and of a
+// generation's stage; classic augmentation has no VAE level.
+export const classifierKey = (arm, k, level) =>
+  (arm === 'baseline' ? 'clf:baseline:0:-1' : `clf:${arm}:${k}:${arm === 'classic' ? -1 : level}`);
+export const generateKey = (arm, k, level) => `gen:${arm}:${k}:${arm === 'classic' ? -1 : level}`;
+
 export class Stages {
   constructor(ol) {
     this.ol = ol;
@@ -30,7 +36,7 @@ export class Stages {
     const arms = config.arms;
     const vae = arms.some((a) => a === 'vae' || a === 'vae+classic' || a === 'noise');
     const levels = config.snapshot_epochs.length;
-    if (arms.includes('baseline')) add('clf:baseline:0:-1', 'Train classifier · baseline');
+    if (arms.includes('baseline')) add(classifierKey('baseline'), 'Train classifier · baseline');
     if (vae) add('vae', 'Train VAE');
     if (arms.some((a) => a !== 'baseline')) {
       for (const k of config.k) {
@@ -39,15 +45,15 @@ export class Stages {
           const lv = arm === 'classic' ? [-1] : [...Array(levels).keys()];
           for (const l of lv) {
             const tag = `${ARM_NAMES[arm] || arm} k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
-            add(`gen:${arm}:${k}:${l}`, 'Generate · ' + tag);
-            add(`clf:${arm}:${k}:${l}`, 'Train classifier · ' + tag);
+            add(generateKey(arm, k, l), 'Generate · ' + tag);
+            add(classifierKey(arm, k, l), 'Train classifier · ' + tag);
           }
         }
         if (arms.includes('step-matched')) {
           // The control matches the level's first augmented classifier.
           for (const l of vae ? [...Array(levels).keys()] : [-1]) {
             const tag = `step-matched control k=${k}` + (l >= 0 && levels > 1 ? ` · level ${l + 1}` : '');
-            add(`clf:step-matched:${k}:${l}`, 'Train classifier · ' + tag);
+            add(classifierKey('step-matched', k, l), 'Train classifier · ' + tag);
           }
         }
       }
