@@ -147,6 +147,11 @@ func gemmShapes() []shape {
 		// The 10-class layer's weight gradient as GemmTA takes it (m = 512
 		// inputs, n = 10 classes, k = 32 images), and shapes like it.
 		shape{512, 10, 32}, shape{72, 13, 7}, shape{64, 9, 40},
+		// Short p runs across wide rows, as a dense layer's input gradient
+		// (k = 10 classes) and the VAE decoder's dense layer make them
+		// (SIMD128: rows outer, row4x8), with m off its multiple of 4.
+		// In blocks of columns where B outgrows L1 (simdRunShortWide).
+		shape{32, 512, 10}, shape{9, 131, 20}, shape{13, 200, 32}, shape{5, 1030, 20},
 		// Several blocks of rows and several p runs, in both orders the
 		// SIMD128 kernels take them (GemmTA: each run through every block).
 		shape{150, 16, 600},

@@ -332,6 +332,10 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 		simdRunTA(c, a, bp, m, n, k, kc, acc)
 		return
 	}
+	if o == opGemm && k <= simdShortRun && n*k > simdShortRunBFloats {
+		simdRunShortWide(c, a, bp, m, n, k, acc)
+		return
+	}
 	for i0 := 0; i0 < m; i0 += simdMC {
 		mb := min(simdMC, m-i0)
 		for p0 := 0; p0 < k; p0 += kc {
@@ -347,6 +351,36 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 			}
 			simdGemmKernel(unsafe.Pointer(&c[i0*n]), ap, unsafe.Pointer(&bp[p0*n]),
 				int32(mb), int32(n), int32(kk), int32(ars), int32(aps), int32(n), int32(n), load)
+		}
+	}
+}
+
+// simdShortRun is the longest p run for which the kernel takes a wide C's
+// tiles rows outer (kernels.wat: gemm, row4x8), and simdShortRunBFloats
+// the most of B that it then reads from L1 all along a row of tiles.
+const (
+	simdShortRun        = 32
+	simdShortRunBFloats = 6144 // 24 KiB
+)
+
+// simdRunShortWide runs Gemm with a short p run (k ≤ simdShortRun) and
+// more of B than L1 holds (the VAE decoder's dense layer: k = 20 latents,
+// 12,544 columns) in blocks of columns whose part of B it holds: rows
+// outer over all of C read the whole of B again for every row of tiles.
+// In Chromium, blocks of 304 columns took 0.85× the time of one call
+// (tests/bench/abkernel.mjs gemmdec/gemmdec304, two runs). With a single
+// p run, no element's order changes.
+func simdRunShortWide(c, a, b []float32, m, n, k int, acc bool) {
+	most := max(128, simdShortRunBFloats/k&^7)
+	blocks := (n + most - 1) / most
+	nb := min(n, ((n+blocks-1)/blocks+7)&^7)
+	load := b32(acc)
+	for j0 := 0; j0 < n; j0 += nb {
+		w := min(nb, n-j0)
+		for i0 := 0; i0 < m; i0 += simdMC {
+			mb := min(simdMC, m-i0)
+			simdGemmKernel(unsafe.Pointer(&c[i0*n+j0]), unsafe.Pointer(&a[i0*k]), unsafe.Pointer(&b[j0]),
+				int32(mb), int32(w), int32(k), int32(k), 1, int32(n), int32(n), load)
 		}
 	}
 }

@@ -10,7 +10,8 @@
 //   node tests/bench/abkernel.mjs A.wat B.wat export [chromium]
 //
 // prints the 10th and 50th percentiles of a call's time for A and B, and
-// B/A at the median. With "chromium", in a cross-origin-isolated page of
+// B/A at the median. An export written x/y times x on A and y on B (A and
+// B may be one file): two ways of calling the same kernels. With "chromium", in a cross-origin-isolated page of
 // headless Chromium (Debian's /usr/bin/chromium, through tests/e2e's
 // playwright-core: `make e2e-deps`), whose V8 is the one users run; else in
 // this Node. N batches (env, default 300) of R calls (default 20).
@@ -60,6 +61,14 @@ function abkRun([binA, binB, which, n, reps]) {
     gemm10: (k) => k.gemm(0, MB, 4 * MB, 32, 10, 512, 512, 1, 10, 10, 0, 0),
     gemmta10: (k) => k.gemm(0, MB, 4 * MB, 512, 10, 32, 1, 512, 10, 10, 0, 0),
     gemmk10: (k) => k.gemm(0, MB, 4 * MB, 32, 512, 10, 10, 1, 512, 512, 0, 0),
+    // The VAE decoder's dense layer at batch 32 (32×20 by 20×12,544): in one
+    // call, and in blocks of 304 columns as simdRunShortWide makes them.
+    gemmdec: (k) => k.gemm(0, MB, 4 * MB, 32, 12544, 20, 20, 1, 12544, 12544, 0, 0),
+    gemmdec304: (k) => {
+      for (let j = 0; j < 12544; j += 304) {
+        k.gemm(4 * j, MB, 4 * MB + 4 * j, 32, Math.min(304, 12544 - j), 20, 20, 1, 12544, 12544, 0, 0);
+      }
+    },
     // A block of 512 column-matrix rows of a first conv's input gradient
     // (k = 16, 9 columns: a panel of 8 and one through gemv), and gemv alone
     // on 512 rows of the VAE's last conv (k = 288).
@@ -81,20 +90,22 @@ function abkRun([binA, binB, which, n, reps]) {
     transpose32: (k) => k.transpose(0, 504, MB, 32, 504, 32),
     transposewide: (k) => k.transpose(0, 20, MB, 12544, 20, 256),
   };
-  const call = calls[which];
-  if (!call) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;
+  const [whichA, whichB = whichA] = which.split('/');
+  const callA = calls[whichA];
+  const callB = calls[whichB];
+  if (!callA || !callB) return `unknown export ${which}; one of ${Object.keys(calls).join(', ')}`;
   for (let i = 0; i < 100; i++) {
-    call(A);
-    call(B);
+    callA(A);
+    callB(B);
   }
   const ta = [];
   const tb = [];
   for (let i = 0; i < n; i++) {
     let t = performance.now();
-    for (let r = 0; r < reps; r++) call(A);
+    for (let r = 0; r < reps; r++) callA(A);
     ta.push((performance.now() - t) / reps);
     t = performance.now();
-    for (let r = 0; r < reps; r++) call(B);
+    for (let r = 0; r < reps; r++) callB(B);
     tb.push((performance.now() - t) / reps);
   }
   const q = (v, p) => [...v].sort((x, y) => x - y)[Math.floor(p * (v.length - 1))] * 1000;

@@ -41,10 +41,12 @@
   ;; the rows: gemv2, gemv, colt2 or colt); within a panel, rows go in
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
   ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
-  ;; in L1 while it meets every row of A. For Aᵀ·B (ars = 1) the rows of a
-  ;; tile are adjacent floats of A, so panel8c reads them through one pointer
-  ;; at constant offsets and takes 5 rows at a time (ten accumulators still
-  ;; fit V8's 15 allocatable xmm registers on x64). A(i,p) is broadcast with
+  ;; in L1 while it meets every row of A; with a short p run across wide
+  ;; rows (k <= 32, n >= 128), rows go outer instead (row4x8). For Aᵀ·B
+  ;; (ars = 1) the rows of a tile are adjacent floats of A, so panel8c reads
+  ;; them through one pointer at constant offsets and takes 5 rows at a
+  ;; time (ten accumulators still fit V8's 15 allocatable xmm registers on
+  ;; x64). A(i,p) is broadcast with
   ;; v128.load32_splat, a plain broadcast load, where f32.load + f32x4.splat
   ;; costs a shuffle on a port the adds need.
   (func (export "gemm")
@@ -75,6 +77,39 @@
           (local.get $m) (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $jloop))))
+    (else (if (i32.and (i32.le_u (local.get $k) (i32.const 32)) (i32.ge_u (local.get $n) (i32.const 128))) (then
+      ;; a short p run across wide rows (a dense layer's input gradient
+      ;; and the VAE decoder's dense layer: k of 10 to 32, 512 or 12,544
+      ;; columns): a panel's tiles, walking down C, each stored to lines
+      ;; that C's long rows had evicted, and a tile's short run did not hide
+      ;; it. Rows outer, each row of tiles stores along C's rows: in
+      ;; Chromium 148, 0.80× the time (abkernel gemmk10) and 0.95× for the
+      ;; decoder's layer in one call (gemmdec; simd_wasm.go blocks its
+      ;; columns). With 16 or 32 columns, panels outer stay ahead (the
+      ;; first convs: 1.04-1.08× rows outer).
+      (local.set $i (i32.const 0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
+        (call $row4x8 (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (i32.const 0))
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4))) (local.get $b)
+          (local.get $k) (local.get $n8) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+        (local.set $i (local.get $m4))
+        (block $rdone (loop $rloop
+          (br_if $rdone (i32.ge_u (local.get $i) (local.get $m)))
+          (call $t1x8
+            (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (local.get $j))
+            (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4)))
+            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (local.get $k) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop))))
     (else
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
@@ -95,7 +130,7 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $rloop)))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br $jloop)))))
+        (br $jloop)))))))
     ;; one panel of 4 columns
     (if (i32.lt_u (local.get $j) (local.get $n4)) (then
       (local.set $i (i32.const 0))
@@ -242,14 +277,20 @@
     (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
     (block $done16 (loop $loop16
       (br_if $done16 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $m)))
-      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
-      (local.set $s1 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
-      (local.set $s2 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $load)))
-      (local.set $s3 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $load)))
-      (local.set $s4 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $load)))
-      (local.set $s5 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
-      (local.set $s6 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $load)))
-      (local.set $s7 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $load)))
+      (if (local.get $load) (then
+        (call $pairload (local.get $c) (local.get $i) (local.get $ldc4))
+        (local.set $s4) (local.set $s0)
+        (call $pairload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4))
+        (local.set $s5) (local.set $s1)
+        (call $pairload (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4))
+        (local.set $s6) (local.set $s2)
+        (call $pairload (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4))
+        (local.set $s7) (local.set $s3))
+      (else
+        (local.set $s0 (v128.const i32x4 0 0 0 0)) (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $s3 (v128.const i32x4 0 0 0 0))
+        (local.set $s4 (v128.const i32x4 0 0 0 0)) (local.set $s5 (v128.const i32x4 0 0 0 0))
+        (local.set $s6 (v128.const i32x4 0 0 0 0)) (local.set $s7 (v128.const i32x4 0 0 0 0))))
       (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
       (local.set $pb (local.get $b))
       (local.set $p (local.get $k))
@@ -271,14 +312,10 @@
         (local.set $pa (i32.add (local.get $pa) (local.get $aps4)))
         (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
         (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
-      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
-      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s1))
-      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s2))
-      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s3))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $s4))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s5))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s6))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s7))
+      (call $pairstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0) (local.get $s4))
+      (call $pairstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s1) (local.get $s5))
+      (call $pairstore (local.get $c) (i32.add (local.get $i) (i32.const 8)) (local.get $ldc4) (local.get $s2) (local.get $s6))
+      (call $pairstore (local.get $c) (i32.add (local.get $i) (i32.const 12)) (local.get $ldc4) (local.get $s3) (local.get $s7))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $loop16)))
     (if (i32.lt_u (local.get $i) (local.get $m)) (then
@@ -290,6 +327,39 @@
         (i32.sub (local.get $m) (local.get $i)) (local.get $k)
         (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))))
   )
+
+  ;; pairload returns rows i..i+3 of two adjacent columns of C (row stride
+  ;; ldc4 bytes) as two vectors, the first column's and the second's: each
+  ;; row's pair one 64-bit load, then the columns separated. pairstore
+  ;; writes them back. Done with lanesload and lanesstore (a float a lane,
+  ;; through extract_lane and replace_lane), colt2's stores took half its
+  ;; time at k = 32 (the 10-class layer's weight gradient, whose whole
+  ;; product takes 0.94× the time with pairs: abkernel gemmta10).
+  (func $pairload (param $c i32) (param $i i32) (param $ldc4 i32) (result v128 v128)
+    (local $pc i32) (local $lo v128) (local $hi v128)
+    (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+    (local.set $lo (v128.load64_zero (local.get $pc)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (local.set $lo (v128.load64_lane 1 (local.get $pc) (local.get $lo)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (local.set $hi (v128.load64_zero (local.get $pc)))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (local.set $hi (v128.load64_lane 1 (local.get $pc) (local.get $hi)))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi))
+    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $lo) (local.get $hi)))
+
+  (func $pairstore (param $c i32) (param $i i32) (param $ldc4 i32) (param $a v128) (param $b v128)
+    (local $pc i32) (local $lo v128) (local $hi v128)
+    (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
+    (local.set $lo (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+    (local.set $hi (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+    (v128.store64_lane 0 (local.get $pc) (local.get $lo))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (v128.store64_lane 1 (local.get $pc) (local.get $lo))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (v128.store64_lane 0 (local.get $pc) (local.get $hi))
+    (local.set $pc (i32.add (local.get $pc) (local.get $ldc4)))
+    (v128.store64_lane 1 (local.get $pc) (local.get $hi)))
 
   ;; lanesload returns C[i..i+3] of a column (row stride ldc4 bytes) as the
   ;; lanes of a vector, or +0s when load is 0; lanesstore writes them back.
@@ -541,10 +611,14 @@
       (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda4))))
       (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc4))))
       ;; s0, s1: rows i..i+3 of columns j, j+1; s2, s3: rows i+4..i+7
-      (local.set $s0 (call $lanesload (local.get $c) (local.get $i) (local.get $ldc4) (local.get $load)))
-      (local.set $s1 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $load)))
-      (local.set $s2 (call $lanesload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
-      (local.set $s3 (call $lanesload (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $load)))
+      (if (local.get $load) (then
+        (call $pairload (local.get $c) (local.get $i) (local.get $ldc4))
+        (local.set $s1) (local.set $s0)
+        (call $pairload (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4))
+        (local.set $s3) (local.set $s2))
+      (else
+        (local.set $s0 (v128.const i32x4 0 0 0 0)) (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $s3 (v128.const i32x4 0 0 0 0))))
       (local.set $pb (local.get $b))
       (local.set $p (i32.const 0))
       (block $pdone (loop $ploop
@@ -609,10 +683,8 @@
         (local.set $pb (i32.add (local.get $r) (local.get $ldb4)))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $ploop)))
-      (call $lanesstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (local.get $i) (local.get $ldc4) (local.get $s1))
-      (call $lanesstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s2))
-      (call $lanesstore (i32.add (local.get $c) (i32.const 4)) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s3))
+      (call $pairstore (local.get $c) (local.get $i) (local.get $ldc4) (local.get $s0) (local.get $s1))
+      (call $pairstore (local.get $c) (i32.add (local.get $i) (i32.const 4)) (local.get $ldc4) (local.get $s2) (local.get $s3))
       ;; the last k mod 4 products of the eight rows, continuing from the sums
       ;; just stored; pa and pb now point at column k4 of row i and row k4 of B
       (if (i32.lt_u (local.get $k4) (local.get $k)) (then
@@ -1442,6 +1514,71 @@
       (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $ars4) (i32.const 2))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $iloop)))
+  )
+
+  ;; row4x8 is panel4x8 turned: the 4x8 tiles of rows 0..3 of C along
+  ;; the columns 0..n8-1 (n8 a multiple of 8), B's panels read in place.
+  ;; gemm takes it for short p runs (see there).
+  (func $row4x8 (param $pc i32) (param $pa i32) (param $pb i32) (param $k i32) (param $n8 i32)
+        (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $p i32) (local $q i32) (local $j i32)
+    (block $jdone (loop $jloop
+      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
+      (local.set $pa0 (local.get $pa))
+      (local.set $q (local.get $pb))
+      (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+      (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+      (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+      (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+      (local.set $pa1 (i32.add (local.get $pa0) (local.get $ars4)))
+      (local.set $pa2 (i32.add (local.get $pa1) (local.get $ars4)))
+      (local.set $pa3 (i32.add (local.get $pa2) (local.get $ars4)))
+      (if (local.get $load) (then
+        (local.set $c00 (v128.load offset=0 (local.get $pc)))
+        (local.set $c01 (v128.load offset=16 (local.get $pc)))
+        (local.set $c10 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1)))))
+        (local.set $c11 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1)))))
+        (local.set $c20 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2)))))
+        (local.set $c21 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2)))))
+        (local.set $c30 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3)))))
+        (local.set $c31 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3)))))
+      ))
+      (local.set $p (local.get $k))
+      (loop $ploop
+        (local.set $b0 (v128.load offset=0 (local.get $q)))
+        (local.set $b1 (v128.load offset=16 (local.get $q)))
+        (local.set $x (v128.load32_splat (local.get $pa0)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $pa1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $pa2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $pa3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
+        (local.set $pa1 (i32.add (local.get $pa1) (local.get $aps4)))
+        (local.set $pa2 (i32.add (local.get $pa2) (local.get $aps4)))
+        (local.set $pa3 (i32.add (local.get $pa3) (local.get $aps4)))
+        (local.set $q (i32.add (local.get $q) (local.get $ldb4)))
+        (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+      (v128.store offset=0 (local.get $pc) (local.get $c00))
+      (v128.store offset=16 (local.get $pc) (local.get $c01))
+      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c10))
+      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c11))
+      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c20))
+      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c21))
+      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c30))
+      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c31))
+      (local.set $pc (i32.add (local.get $pc) (i32.const 32)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $jloop)))
   )
 
   ;; t1x8: the 1x8 tile of C at $pc (row stride $ldc4 bytes), row of A at $pa0, B at $pb.
