@@ -400,7 +400,10 @@ var simdTARunsOuter = true
 // For the 10-class layer (C 512×10: a panel of 8, then colt2), computing
 // Cᵀ = Bᵀ·A in whole panels and transposing it into C was tried: in
 // Chromium its share of the gauge was 61% against 67% (medians of 5,
-// alternated in one run). Not kept.
+// alternated in one run). Not kept. Its A (the layer's input, 32×512) has
+// rows 2 KiB apart, which crowd two of L1's sets: the kernel on a compact
+// copy took 0.74-0.80× the time, but with the copy (a strided-rows copy
+// kernel) 0.93-1.00×. Not kept either.
 func simdRunTA(c, a, bp []float32, m, n, k, kc int, acc bool) {
 	for p0 := 0; p0 < k; p0 += kc {
 		kk := min(kc, k-p0)

@@ -188,7 +188,14 @@
   ;; read in place with a row stride of a large power of two (a dense
   ;; layer's 512 columns: 2 KiB) falls in two of L1's sets and is read from
   ;; L2 again by every tile; copied, its k·32 bytes stay in L1. A copy, so
-  ;; the bits do not change.
+  ;; the bits do not change. Copying the panel in the first tile as it read
+  ;; it (two more stores a step) took 0.92-0.95× the time of a p run of
+  ;; the classifier's dense layer with B in L2 (abkernel gemmdense), but
+  ;; in the Go benchmark, where B (6.4 MB) comes from L3, one alternated
+  ;; run gave 17.4 against 21.5 GFLOP/s and the next 18.1 against 17.2:
+  ;; the copy loop's many loads in flight hide L3 better. Copying two
+  ;; panels that way (whole cache lines) took 1.01-1.03× the time of one.
+  ;; Neither kept.
   (global $panelAt (mut i32) (i32.const 0))
   (global $panelLd4 (mut i32) (i32.const 0))
   (func $panel (param $b i32) (param $j i32) (param $k i32) (param $ldb4 i32) (param $m i32) (param $pack i32)
