@@ -204,14 +204,17 @@ function onDead(reason, t) {
   // on for nothing.
   if (t !== trainer && trainer.job) trainer.send('stop');
   pool.reset();
+  // As Stop does, each run keeps the classifiers it had already scored.
+  const kept = wasRunning ? keepStopped(app.active) : 0;
   app.active = [];
   app.run = null;
   app.stopping = false;
   clearTimeout(app.stopTimer);
   setState('error');
   $('dead').hidden = false;
-  $('dead-msg').textContent = 'The trainer stopped working: ' + reason +
-    (wasRunning ? ' The run in progress is lost; ' : ' ') + 'finished results are kept.';
+  $('dead-msg').textContent = 'The trainer stopped working: ' + reason + (!wasRunning ? ' ' : kept
+    ? ` The run in progress stopped there; the ${scoredCount(kept)} it had already scored ${kept === 1 ? 'is' : 'are'} kept in the results, marked stopped, and `
+    : ' The run in progress is lost; ') + 'finished results are kept.';
   status('The trainer stopped working. Restart it to continue.');
   stages.mark(null);
 }
@@ -432,7 +435,12 @@ function onStopped(restarted) {
   stages.mark(null);
   maybeShrink();
   status((restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.') +
-    (kept ? ` The ${kept === 1 ? 'classifier' : `${kept} classifiers`} already scored ${kept === 1 ? 'is' : 'are'} kept in the results.` : ''));
+    (kept ? ` The ${scoredCount(kept)} already scored ${kept === 1 ? 'is' : 'are'} kept in the results.` : ''));
+}
+
+// scoredCount names kept classifiers: "classifier" or "3 classifiers".
+function scoredCount(kept) {
+  return kept === 1 ? 'classifier' : `${kept} classifiers`;
 }
 
 // keepStopped records, for each stopped run outside a grid, the

@@ -10,8 +10,8 @@
 // VAEAUG_E2E_SCREENSHOT (a path: save a screenshot of the page after the run),
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
-// pictures, reload (these need small-run), stop, stop-keeps, bad-setting,
-// diverge, leave, stop-start, settings, grid-reload, pool, compile-fallback,
+// pictures, reload (these need small-run), stop, stop-keeps, dead-keeps,
+// bad-setting, diverge, leave, stop-start, settings, grid-reload, pool, compile-fallback,
 // no-simd, dead-worker, lan.
 
 import fs from 'node:fs';
@@ -269,16 +269,22 @@ async function main() {
       assert(n === before, `a stopped run must not be added to the results (have ${n}, had ${before})`);
     });
 
-    await step('stop-keeps', 'Stop keeps the classifiers a run had scored, marked stopped, across a reload', async () => {
-      // One worker: the baseline (20 steps) is scored, then the VAE trains
-      // for 400 epochs, long enough to be stopped.
-      const q = 'n=20&aug=vae&k=2&seed=1&preset=quick&epochs=400&steps=20&eval=10&patience=2&val=100&test=200&batch=16&vaebatch=16&workers=1';
+    // untilScored starts a run on one worker and returns, with the number
+    // of results listed before it, once its baseline (20 steps) is scored;
+    // the VAE then trains for 400 epochs, long enough to be interrupted.
+    const untilScored = async (seed) => {
+      const q = `n=20&aug=vae&k=2&seed=${seed}&preset=quick&epochs=400&steps=20&eval=10&patience=2&val=100&test=200&batch=16&vaebatch=16&workers=1`;
       await page.goto(`${server.base}/?${q}`);
       await page.waitForFunction(() => window.vaeaug && window.vaeaug.trainer.ready, null, { timeout: 30000 });
       const before = await page.evaluate(() => window.vaeaug.results.length);
       await page.goto(`${server.base}/?${q}&autorun=1`);
       await waitState(page, ['running'], 10000);
       await page.waitForFunction(() => window.vaeaug.run && window.vaeaug.run.arms.length === 1, null, { timeout: 120000, polling: 100 });
+      return before;
+    };
+
+    await step('stop-keeps', 'Stop keeps the classifiers a run had scored, marked stopped, across a reload', async () => {
+      const before = await untilScored(1);
       await page.click('#stop');
       await waitState(page, ['idle'], 5000);
       const seen = () => page.evaluate(() => ({
@@ -299,6 +305,32 @@ async function main() {
       await page.waitForFunction((n) => window.vaeaug && window.vaeaug.results.length === n, before + 1, { timeout: 15000 });
       const back = await seen();
       assert(JSON.stringify(back.results.at(-1)) === JSON.stringify(last), 'the stopped run differs after a reload');
+    });
+
+    await step('dead-keeps', 'a trainer that dies mid-run keeps the classifiers the run had scored, marked stopped', async () => {
+      // As stop-keeps, but the worker dies (as a crash or an out-of-memory
+      // would) once the baseline is scored.
+      const before = await untilScored(2);
+      await page.evaluate(() => window.vaeaug.trainer.die(window.vaeaug.trainer.worker, 'killed by the test.'));
+      const r = await page.evaluate(() => ({
+        results: window.vaeaug.results,
+        state: document.body.dataset.state,
+        msg: document.getElementById('dead-msg').textContent,
+        marked: [...document.querySelectorAll('#table td')].filter((td) => td.textContent.endsWith('(stopped)')).length,
+      }));
+      log('  ' + r.msg);
+      assert(r.state === 'error', 'state after the kill: ' + r.state);
+      assert(r.results.length === before + 1, `${r.results.length} results after the kill, had ${before}`);
+      const last = r.results.at(-1);
+      assert(last.stopped === true && last.arms.length === 1 && last.arms[0].arm === 'baseline' && last.arms[0].test_acc > 0,
+        'the kept run: ' + JSON.stringify({ stopped: last.stopped, arms: last.arms.map((a) => [a.arm, a.test_acc]) }));
+      assert(/classifier it had already scored is kept/.test(r.msg) && r.marked >= 1, 'the death notice: ' + r.msg);
+      await page.click('#restart');
+      await page.waitForFunction(() => window.vaeaug.trainer.ready && window.vaeaug.dataLoaded, null, { timeout: 60000 });
+      await page.reload();
+      await page.waitForFunction((n) => window.vaeaug && window.vaeaug.results.length === n, before + 1, { timeout: 15000 });
+      const back = await page.evaluate(() => window.vaeaug.results.at(-1));
+      assert(JSON.stringify(back) === JSON.stringify(last), 'the kept run differs after a reload');
     });
 
     await step('bad-setting', 'a bad setting is refused next to its field and nothing starts', async () => {
