@@ -212,9 +212,10 @@ function onDead(reason, t) {
   clearTimeout(app.stopTimer);
   setState('error');
   $('dead').hidden = false;
-  $('dead-msg').textContent = 'The trainer stopped working: ' + reason + (!wasRunning ? ' ' : kept
-    ? ` The run in progress stopped there; the ${scoredCount(kept)} it had already scored ${kept === 1 ? 'is' : 'are'} kept in the results, marked stopped, and `
-    : ' The run in progress is lost; ') + 'finished results are kept.';
+  let run = ' ';
+  if (kept) run = ` The run in progress stopped there; the ${scored(kept, 'it had already scored')} kept in the results, marked stopped, and `;
+  else if (wasRunning) run = ' The run in progress is lost; ';
+  $('dead-msg').textContent = 'The trainer stopped working: ' + reason + run + 'finished results are kept.';
   status('The trainer stopped working. Restart it to continue.');
   stages.mark(null);
 }
@@ -435,12 +436,13 @@ function onStopped(restarted) {
   stages.mark(null);
   maybeShrink();
   status((restarted ? 'Stopped (the trainer was restarted to stop at once).' : 'Stopped.') +
-    (kept ? ` The ${scoredCount(kept)} already scored ${kept === 1 ? 'is' : 'are'} kept in the results.` : ''));
+    (kept ? ` The ${scored(kept, 'already scored')} kept in the results.` : ''));
 }
 
-// scoredCount names kept classifiers: "classifier" or "3 classifiers".
-function scoredCount(kept) {
-  return kept === 1 ? 'classifier' : `${kept} classifiers`;
+// scored names kept classifiers with what is said of them and its verb:
+// "classifier <said> is" or "3 classifiers <said> are".
+function scored(kept, said) {
+  return kept === 1 ? `classifier ${said} is` : `${kept} classifiers ${said} are`;
 }
 
 // keepStopped records, for each stopped run outside a grid, the

@@ -149,7 +149,7 @@ func gemmShapes() []shape {
 		shape{512, 10, 32}, shape{72, 13, 7}, shape{64, 9, 40},
 		// Short p runs across wide rows, as a dense layer's input gradient
 		// (k = 10 classes) and the VAE decoder's dense layer make them
-		// (SIMD128: rows outer, row4x8), with m off its multiple of 4.
+		// (SIMD128: rows outer, tiles4x8 along them), with m off its multiple of 4.
 		// In blocks of columns where B outgrows L1 (simdRunShortWide).
 		shape{32, 512, 10}, shape{9, 131, 20}, shape{13, 200, 32}, shape{5, 1030, 20},
 		// Several blocks of rows and several p runs, in both orders the

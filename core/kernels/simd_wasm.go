@@ -356,7 +356,7 @@ func simdRun(o op, c, a, bp []float32, m, n, k int, acc bool) {
 }
 
 // simdShortRun is the longest p run for which the kernel takes a wide C's
-// tiles rows outer (kernels.wat: gemm, row4x8), and simdShortRunBFloats
+// tiles rows outer (kernels.wat: gemm, tiles4x8), and simdShortRunBFloats
 // the most of B that it then reads from L1 all along a row of tiles.
 const (
 	simdShortRun        = 32

@@ -11,10 +11,11 @@
 //
 // prints the 10th and 50th percentiles of a call's time for A and B, and
 // B/A at the median. An export written x/y times x on A and y on B (A and
-// B may be one file): two ways of calling the same kernels. With "chromium", in a cross-origin-isolated page of
-// headless Chromium (Debian's /usr/bin/chromium, through tests/e2e's
-// playwright-core: `make e2e-deps`), whose V8 is the one users run; else in
-// this Node. N batches (env, default 300) of R calls (default 20).
+// B may be one file): two ways of calling the same kernels. With
+// "chromium", in a cross-origin-isolated page of headless Chromium
+// (Debian's /usr/bin/chromium, through tests/e2e's playwright-core:
+// `make e2e-deps`), whose V8 is the one users run; else in this Node. N
+// batches (env, default 300) of R calls (default 20).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';

@@ -11,8 +11,8 @@
 // E2E_ONLY (comma-separated check ids, e.g. E2E_ONLY=stop-start,settings: run
 // only those, plus the closing console check). The ids: small-run, samples,
 // pictures, reload (these need small-run), stop, stop-keeps, dead-keeps,
-// bad-setting, diverge, leave, stop-start, settings, grid-reload, pool, compile-fallback,
-// no-simd, dead-worker, lan.
+// bad-setting, diverge, leave, stop-start, settings, grid-reload, pool,
+// compile-fallback, no-simd, dead-worker, lan.
 
 import fs from 'node:fs';
 import os from 'node:os';

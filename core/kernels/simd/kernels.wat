@@ -42,7 +42,7 @@
   ;; register tiles (4 rows by 8 columns: eight accumulators, two vectors of
   ;; B and a broadcast of A), then one at a time, so a panel of B (k×8) stays
   ;; in L1 while it meets every row of A; with a short p run across wide
-  ;; rows (k <= 32, n >= 128), rows go outer instead (row4x8). For Aᵀ·B
+  ;; rows (k <= 32, n >= 128), rows go outer instead (tiles4x8 along the rows). For Aᵀ·B
   ;; (ars = 1) the rows of a tile are adjacent floats of A, so panel8c reads
   ;; them through one pointer at constant offsets and takes 5 rows at a
   ;; time (ten accumulators still fit V8's 15 allocatable xmm registers on
@@ -85,14 +85,15 @@
       ;; it. Rows outer, each row of tiles stores along C's rows: in
       ;; Chromium 148, 0.80× the time (abkernel gemmk10) and 0.95× for the
       ;; decoder's layer in one call (gemmdec; simd_wasm.go blocks its
-      ;; columns). With 16 or 32 columns, panels outer stay ahead (the
+      ;; columns, with simdShortRun = this 32). With 16 or 32 columns, panels outer stay ahead (the
       ;; first convs: 1.04-1.08× rows outer).
       (local.set $i (i32.const 0))
       (block $idone (loop $iloop
         (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
-        (call $row4x8 (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (i32.const 0))
+        (call $tiles4x8 (call $addr (local.get $c) (local.get $i) (local.get $ldc4) (i32.const 0))
           (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars4))) (local.get $b)
-          (local.get $k) (local.get $n8) (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
+          (local.get $k) (i32.shr_u (local.get $n8) (i32.const 3)) (i32.const 32) (i32.const 0) (i32.const 32)
+          (local.get $ars4) (local.get $aps4) (local.get $ldb4) (local.get $ldc4) (local.get $load))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $iloop)))
       (local.set $j (i32.const 0))
@@ -117,8 +118,10 @@
         (call $panel (local.get $b) (local.get $j) (local.get $k) (local.get $ldb4) (local.get $m) (local.get $pack))
         (local.set $pl4 (global.get $panelLd4))
         (local.set $pb (global.get $panelAt))
-        (call $panel4x8 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a) (local.get $pb)
-          (local.get $k) (local.get $m4) (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
+        (call $tiles4x8 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $a) (local.get $pb)
+          (local.get $k) (i32.shr_u (local.get $m4) (i32.const 2))
+          (i32.shl (local.get $ldc4) (i32.const 2)) (i32.shl (local.get $ars4) (i32.const 2)) (i32.const 0)
+          (local.get $ars4) (local.get $aps4) (local.get $pl4) (local.get $ldc4) (local.get $load))
         (local.set $i (local.get $m4))
         (block $rdone (loop $rloop
           (br_if $rdone (i32.ge_u (local.get $i) (local.get $m)))
@@ -1032,7 +1035,7 @@
   ;; +0 and adding its nine taps' rounded products in tap order, as Im2col
   ;; then gemm (k = 9). xp is the image with a zero border (row stride rs =
   ;; wd+2); wp holds w (9×n) as n/8 panels of 9 rows of 8. A tile is 4
-  ;; pixels of a row by 8 channels, panel4x8's tile: a tap's four A values
+  ;; pixels of a row by 8 channels, tiles4x8's tile: a tap's four A values
   ;; are broadcasts at constant offsets from one pointer into xp, which moves
   ;; a row per three taps, where gemm's k-loop moves five pointers a step
   ;; and reads a column matrix that Im2col must write first. A tap row's
@@ -1451,9 +1454,11 @@
     (f32.store (local.get $pc) (local.get $s))
   )
 
-  ;; panel4x8: the 4x8 tiles of a panel of C at $pc (row stride $ldc4
-  ;; bytes) down rows 0..m4-1 (m4 a multiple of 4), rows of A from $pa, the
-  ;; panel of B at $pb. One call per panel: a call per tile (t4x8, which
+  ;; tiles4x8: count 4x8 tiles of C (row stride $ldc4 bytes), the first at
+  ;; $pc with its rows of A from $pa and B's panel at $pb, each next one
+  ;; $dc, $da and $db bytes on: down a panel (4 rows of C and of A, B's
+  ;; panel fixed) or, for short p runs, along 4 rows (8 columns of C and of
+  ;; B, A's rows fixed). One call per panel: a call per tile (t4x8, which
   ;; this replaces) cost 5-7% of a product with k = 10 (the 10-class
   ;; layer's input gradient), as tests/bench/abkernel.mjs timed it.
   ;; Four steps of p written out, so A's loads take constant offsets and
@@ -1461,13 +1466,14 @@
   ;; in Chromium 148 from one run to the next (gemmdense, gemmwino16,
   ;; gemm144) but 1.19-1.35× under Node 20, whose TurboFan hoists the
   ;; loads and spills; two steps: 0.99-1.00× and 1.14-1.19×. Not kept.
-  (func $panel4x8 (param $pc i32) (param $pa i32) (param $pb i32) (param $k i32) (param $m4 i32)
+  (func $tiles4x8 (param $pc i32) (param $pa i32) (param $pb i32) (param $k i32) (param $count i32)
+        (param $dc i32) (param $da i32) (param $db i32)
         (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $x v128) (local $b0 v128) (local $b1 v128)
-    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $p i32) (local $q i32) (local $i i32)
-    (block $idone (loop $iloop
-      (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $p i32) (local $q i32)
+    (block $done (loop $tile
+      (br_if $done (i32.eqz (local.get $count)))
       (local.set $pa0 (local.get $pa))
       (local.set $q (local.get $pb))
       (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
@@ -1517,75 +1523,11 @@
       (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c21))
       (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c30))
       (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c31))
-      (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $ldc4) (i32.const 2))))
-      (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $ars4) (i32.const 2))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $iloop)))
-  )
-
-  ;; row4x8 is panel4x8 turned: the 4x8 tiles of rows 0..3 of C along
-  ;; the columns 0..n8-1 (n8 a multiple of 8), B's panels read in place.
-  ;; gemm takes it for short p runs (see there).
-  (func $row4x8 (param $pc i32) (param $pa i32) (param $pb i32) (param $k i32) (param $n8 i32)
-        (param $ars4 i32) (param $aps4 i32) (param $ldb4 i32) (param $ldc4 i32) (param $load i32)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $x v128) (local $b0 v128) (local $b1 v128)
-    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $p i32) (local $q i32) (local $j i32)
-    (block $jdone (loop $jloop
-      (br_if $jdone (i32.ge_u (local.get $j) (local.get $n8)))
-      (local.set $pa0 (local.get $pa))
-      (local.set $q (local.get $pb))
-      (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
-      (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
-      (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
-      (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
-      (local.set $pa1 (i32.add (local.get $pa0) (local.get $ars4)))
-      (local.set $pa2 (i32.add (local.get $pa1) (local.get $ars4)))
-      (local.set $pa3 (i32.add (local.get $pa2) (local.get $ars4)))
-      (if (local.get $load) (then
-        (local.set $c00 (v128.load offset=0 (local.get $pc)))
-        (local.set $c01 (v128.load offset=16 (local.get $pc)))
-        (local.set $c10 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1)))))
-        (local.set $c11 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1)))))
-        (local.set $c20 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2)))))
-        (local.set $c21 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2)))))
-        (local.set $c30 (v128.load offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3)))))
-        (local.set $c31 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3)))))
-      ))
-      (local.set $p (local.get $k))
-      (loop $ploop
-        (local.set $b0 (v128.load offset=0 (local.get $q)))
-        (local.set $b1 (v128.load offset=16 (local.get $q)))
-        (local.set $x (v128.load32_splat (local.get $pa0)))
-        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (v128.load32_splat (local.get $pa1)))
-        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (v128.load32_splat (local.get $pa2)))
-        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (v128.load32_splat (local.get $pa3)))
-        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $pa0 (i32.add (local.get $pa0) (local.get $aps4)))
-        (local.set $pa1 (i32.add (local.get $pa1) (local.get $aps4)))
-        (local.set $pa2 (i32.add (local.get $pa2) (local.get $aps4)))
-        (local.set $pa3 (i32.add (local.get $pa3) (local.get $aps4)))
-        (local.set $q (i32.add (local.get $q) (local.get $ldb4)))
-        (br_if $ploop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
-      (v128.store offset=0 (local.get $pc) (local.get $c00))
-      (v128.store offset=16 (local.get $pc) (local.get $c01))
-      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c10))
-      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 1))) (local.get $c11))
-      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c20))
-      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 2))) (local.get $c21))
-      (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c30))
-      (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc4) (i32.const 3))) (local.get $c31))
-      (local.set $pc (i32.add (local.get $pc) (i32.const 32)))
-      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $jloop)))
+      (local.set $pc (i32.add (local.get $pc) (local.get $dc)))
+      (local.set $pa (i32.add (local.get $pa) (local.get $da)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $db)))
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br $tile)))
   )
 
   ;; t1x8: the 1x8 tile of C at $pc (row stride $ldc4 bytes), row of A at $pa0, B at $pb.
